@@ -42,7 +42,7 @@ lain), and carries your team's cluster configuration inside itself.`,
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			applyEnvDefaults(cmd, f)
-			return nil
+			return checkForUpdate(cmd, f)
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
@@ -61,9 +61,14 @@ lain), and carries your team's cluster configuration inside itself.`,
 	pf.BoolVarP(&g.AutoPilot, "auto-pilot", "a", false, "fix what can be fixed without asking (build missing images, roll back stuck releases)")
 	pf.BoolVar(&g.DryRun, "dry-run", false, "print the commands that would change things instead of running them")
 
-	root.AddCommand(
+	for _, c := range []*cobra.Command{
 		NewCmdCompletion(f),
-	)
+		NewCmdUpgrade(f),
+	} {
+		if c != nil {
+			root.AddCommand(c)
+		}
+	}
 	return root
 }
 
