@@ -5,7 +5,7 @@ VERSION ?= dev
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build test unit e2e lab-up lab-down lab-status demo bench lint clean
+.PHONY: build test unit e2e lab-up lab-down lab-status demo bench lint clean release
 
 build:
 	go build -ldflags "$(LDFLAGS)" -o bin/lain .
@@ -25,3 +25,7 @@ bench: build
 
 clean:
 	rm -rf bin
+
+# Publish a release: make release VERSION=x.y.z OUT=dir (see docs/releases.md).
+release:
+	scripts/release "$(VERSION)" "$(OUT)"
