@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lain-cli/lain/completions"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/runner"
@@ -42,7 +43,13 @@ lain), and carries your team's cluster configuration inside itself.`,
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			applyEnvDefaults(cmd, f)
-			return checkForUpdate(cmd, f)
+			if isCompletionRequest(cmd) {
+				return nil
+			}
+			if err := checkForUpdate(cmd, f); err != nil {
+				return err
+			}
+			return switchForUseFlag(cmd.Context(), f)
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
@@ -58,18 +65,32 @@ lain), and carries your team's cluster configuration inside itself.`,
 	pf.BoolVar(&g.RemoteDocker, "remote-docker", false, "use the cluster's remote docker daemon (env LAIN_REMOTE_DOCKER)")
 	pf.StringArrayVarP(&g.Values, "values", "f", nil, "extra helm values `FILE` (repeatable)")
 	pf.StringVar(&g.Use, "use", "", "switch to `CLUSTER` before running the command")
+	root.RegisterFlagCompletionFunc("use", completions.Clusters(f.ClusterSource))
 	pf.BoolVarP(&g.AutoPilot, "auto-pilot", "a", false, "fix what can be fixed without asking (build missing images, roll back stuck releases)")
 	pf.BoolVar(&g.DryRun, "dry-run", false, "print the commands that would change things instead of running them")
 
 	for _, c := range []*cobra.Command{
 		NewCmdCompletion(f),
 		NewCmdUpgrade(f),
+		NewCmdUse(f),
 	} {
 		if c != nil {
 			root.AddCommand(c)
 		}
 	}
 	return root
+}
+
+// isCompletionRequest is true for Tab completion (cobra's hidden
+// __complete commands) and `lain completion`: they must answer at once.
+func isCompletionRequest(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		switch c.Name() {
+		case cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd, "completion":
+			return true
+		}
+	}
+	return false
 }
 
 // applyEnvDefaults fills flags the user did not give from their environment

@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/kubehome"
 	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/tools"
 	"github.com/lain-cli/lain/prompts"
@@ -57,4 +59,15 @@ func (f *Factory) CacheDir() string {
 		return filepath.Join(d, "lain")
 	}
 	return filepath.Join(f.HomeDir(), ".cache", "lain")
+}
+
+// ClusterSource is where cluster values come from (built in, or
+// CLUSTER_VALUES_DIR).
+func (f *Factory) ClusterSource() clusterconfig.Source {
+	return clusterconfig.SourceFrom(f.Getenv)
+}
+
+// KubeHome is the user's ~/.kube.
+func (f *Factory) KubeHome() kubehome.Home {
+	return kubehome.New(f.HomeDir(), f.Platform.GOOS, f.Now)
 }

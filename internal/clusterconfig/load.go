@@ -1,0 +1,145 @@
+// Package clusterconfig loads the team's cluster values: which clusters
+// exist, what each one's values-<CLUSTER>.yaml says (validated, with line
+// numbers), and the merged configuration every command sees.
+package clusterconfig
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	clustervalues "github.com/lain-cli/lain/cluster_values"
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/suggest"
+)
+
+// Source is where cluster values come from: the files built into lain, or a
+// directory named by CLUSTER_VALUES_DIR (LAIN_CLUSTER_VALUES_DIR, the
+// original's name, also works).
+type Source struct {
+	FS fs.FS
+	// Dir is how files are named in messages.
+	Dir      string
+	Embedded bool
+}
+
+// SourceFrom picks the source from the environment.
+func SourceFrom(getenv func(string) string) Source {
+	for _, env := range []string{"CLUSTER_VALUES_DIR", "LAIN_CLUSTER_VALUES_DIR"} {
+		if d := getenv(env); d != "" {
+			return Source{FS: os.DirFS(d), Dir: d}
+		}
+	}
+	return Source{FS: clustervalues.FS(), Dir: "cluster_values (built into lain)", Embedded: true}
+}
+
+// Path names a cluster's file for messages.
+func (s Source) Path(cluster string) string {
+	return filepath.Join(s.Dir, fileName(cluster))
+}
+
+func fileName(cluster string) string { return "values-" + cluster + ".yaml" }
+
+// Clusters lists the clusters that have a values file, sorted.
+func (s Source) Clusters() ([]string, error) {
+	matches, err := fs.Glob(s.FS, "values-*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, m := range matches {
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(m, "values-"), ".yaml"))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Cluster is one cluster's values file, parsed and validated.
+type Cluster struct {
+	Name   string
+	File   string // for messages
+	Raw    []byte
+	Values Values
+	Map    map[string]any
+	// Warnings are problems that do not stop lain (unknown keys).
+	Warnings []Problem
+}
+
+// Load reads and validates one cluster's values. Errors (wrong types, a
+// missing registry, bad YAML) come back as one clierr listing every problem
+// as file:line: key: what is wrong.
+func (s Source) Load(cluster string) (*Cluster, error) {
+	raw, err := fs.ReadFile(s.FS, fileName(cluster))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, s.unknownCluster(cluster)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", s.Path(cluster), err)
+	}
+	return parse(cluster, s.Path(cluster), raw)
+}
+
+func (s Source) unknownCluster(cluster string) error {
+	names, _ := s.Clusters()
+	next := "lain use   # lists the clusters"
+	if m := suggest.Closest(cluster, names); m != "" {
+		next = "lain use " + m
+	}
+	return clierr.Usage(fmt.Sprintf("there is no cluster %q: lain knows %s (from %s)", cluster, orNone(names), s.Dir), next)
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "no clusters"
+	}
+	return strings.Join(names, ", ")
+}
+
+func parse(name, file string, raw []byte) (*Cluster, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, clierr.Usage(fmt.Sprintf("%s: not valid YAML: %s", file, strings.TrimPrefix(err.Error(), "yaml: ")), "fix the file, then run: lain doctor")
+	}
+	c := &checker{file: file}
+	if len(doc.Content) == 0 {
+		c.add(&doc, "registry", "the file is empty; it needs at least registry: <image registry prefix>", false)
+	} else {
+		c.check(&doc)
+	}
+	var errs []Problem
+	cl := &Cluster{Name: name, File: file, Raw: raw}
+	for _, p := range c.problems {
+		if p.Warning {
+			cl.Warnings = append(cl.Warnings, p)
+		} else {
+			errs = append(errs, p)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, problemsError("cluster values of "+name+" are invalid", errs)
+	}
+	if err := doc.Decode(&cl.Map); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if err := doc.Decode(&cl.Values); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return cl, nil
+}
+
+// problemsError lists every problem at once, so one edit fixes them all.
+func problemsError(what string, ps []Problem) error {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = "  " + p.String()
+	}
+	return clierr.Usage(fmt.Sprintf("%s:\n%s", what, strings.Join(lines, "\n")), "fix the file, then run: lain doctor")
+}
+
+func closest(key string) string { return suggest.Closest(key, knownKeys()) }
