@@ -73,6 +73,7 @@ lain), and carries your team's cluster configuration inside itself.`,
 		NewCmdCompletion(f),
 		NewCmdUpgrade(f),
 		NewCmdUse(f),
+		NewCmdDoctor(f),
 	} {
 		if c != nil {
 			root.AddCommand(c)

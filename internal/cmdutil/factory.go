@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -37,6 +38,9 @@ type Factory struct {
 	// Runner returns the runner configured from Globals; call it inside a
 	// command's run, after flags are parsed.
 	Runner func() runner.Runner
+	// LatestRelease returns the newest published lain version; nil when
+	// this build has no update source (lain doctor skips that check).
+	LatestRelease func(ctx context.Context) (string, error)
 }
 
 // HomeDir is the user's home, from the environment the factory was given.

@@ -1,0 +1,65 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/doctor"
+)
+
+// DoctorOptions are the inputs of `lain doctor`.
+type DoctorOptions struct {
+	Out io.Writer
+	Env doctor.Env
+}
+
+// NewCmdDoctor builds `lain doctor`.
+func NewCmdDoctor(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check that this machine has everything lain needs, and say how to fix what is missing",
+		Long: `Check, one line each: lain's version, helm, kubectl, docker and git, the
+current cluster and its kubeconfig, the cluster values and the environment
+variables they need, /etc/hosts entries, whether the cluster answers (and
+kubectl's version skew), registry login, and the app in this directory.
+Every failure comes with the command that fixes it. Exits non-zero when a
+required check fails. Run it first on a new machine.`,
+		Example: `  lain doctor
+  lain --use test doctor   # check another cluster`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDoctor(cmd.Context(), &DoctorOptions{Out: f.IO.Out, Env: doctorEnv(f)})
+		},
+	}
+}
+
+func doctorEnv(f *cmdutil.Factory) doctor.Env {
+	cwd, _ := os.Getwd()
+	dockerDir := f.Getenv("DOCKER_CONFIG")
+	if dockerDir == "" {
+		dockerDir = filepath.Join(f.HomeDir(), ".docker")
+	}
+	return doctor.Env{
+		Runner: f.Runner(), Platform: f.Platform, Source: f.ClusterSource(), Kube: f.KubeHome(),
+		Getenv: f.Getenv, HTTPClient: f.HTTPClient(), HostsFile: "/etc/hosts", AppDir: cwd,
+		DockerConfig: filepath.Join(dockerDir, "config.json"), Version: f.Build.Version,
+		LatestRelease: f.LatestRelease,
+	}
+}
+
+func runDoctor(ctx context.Context, o *DoctorOptions) error {
+	fmt.Fprintln(o.Out, "lain doctor: what lain needs on this machine")
+	failed := doctor.Run(ctx, o.Out, doctor.Checks(o.Env))
+	if failed > 0 {
+		return clierr.New(fmt.Sprintf("%d required check(s) failed", failed), "run each fix: above, then: lain doctor")
+	}
+	fmt.Fprintln(o.Out, "all required checks passed")
+	return nil
+}
