@@ -80,10 +80,10 @@ func TestDoctorAllGreen(t *testing.T) {
 // Each prerequisite broken in turn: the line that fails and its fix.
 func TestDoctorEachFailureHasItsFix(t *testing.T) {
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T, e *Env, rec *runner.Recorder, regHost string)
-		fail  string
-		fix   string
+		fail   string
+		fix    string
 	}{
 		{"helm missing", func(t *testing.T, e *Env, rec *runner.Recorder, _ string) {
 			*rec = runner.Recorder{}
