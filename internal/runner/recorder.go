@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"strings"
 )
 
@@ -59,4 +58,4 @@ func (r *Recorder) Run(_ context.Context, c Cmd) (Result, error) {
 }
 
 // String lists the recorded lines, for failure messages.
-func (r *Recorder) String() string { return fmt.Sprint(strings.Join(r.Lines, "\n")) }
+func (r *Recorder) String() string { return strings.Join(r.Lines, "\n") }

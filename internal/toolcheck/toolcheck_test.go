@@ -63,6 +63,7 @@ func TestKubectlSkewOnRealOutputs(t *testing.T) {
 	}{
 		{"kubectl-1.28-eks-1.27.json", ""},
 		{"kubectl-1.30-no-server.json", ""},
+		{"kubectl-1.33-lab-client.json", ""},
 		{"kubectl-1.24-gke-1.21.json", "kubectl v1.24.17 is too far from the cluster's v1.21.14-gke.18800"},
 	}
 	for _, c := range cases {
