@@ -28,6 +28,7 @@ func TestHelmDecisionsOnRealOutputs(t *testing.T) {
 	}{
 		{"helm-3.16.3.txt", "3.16.3", false},
 		{"helm-3.16.3-source-build.txt", "3.16.3", false},
+		{"helm-3.16.3-lab.txt", "3.16.3", false},
 		{"helm-3.8.0.txt", "3.8.0", false},
 		{"helm-3.7.1.txt", "3.7.1", true},
 		{"helm-2.16.9.txt", "2.16.9", true},
@@ -64,6 +65,7 @@ func TestKubectlSkewOnRealOutputs(t *testing.T) {
 		{"kubectl-1.28-eks-1.27.json", ""},
 		{"kubectl-1.30-no-server.json", ""},
 		{"kubectl-1.33-lab-client.json", ""},
+		{"kubectl-1.33-lab-server-1.33.json", ""},
 		{"kubectl-1.24-gke-1.21.json", "kubectl v1.24.17 is too far from the cluster's v1.21.14-gke.18800"},
 	}
 	for _, c := range cases {
