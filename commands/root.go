@@ -74,6 +74,7 @@ lain), and carries your team's cluster configuration inside itself.`,
 		NewCmdUpgrade(f),
 		NewCmdUse(f),
 		NewCmdDoctor(f),
+		NewCmdInit(f), NewCmdLint(f), NewCmdTemplate(f),
 	} {
 		if c != nil {
 			root.AddCommand(c)

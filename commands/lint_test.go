@@ -1,0 +1,258 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/lain-cli/lain/internal/app"
+	"github.com/lain-cli/lain/internal/appvalues"
+	"github.com/lain-cli/lain/internal/chart"
+	"github.com/lain-cli/lain/internal/chart/charttest"
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+const shopValues = `appname: shop
+deployments:
+  web:
+    command: ["./shop"]
+    containerPort: 8080
+    resources:
+      requests: {cpu: 100m, memory: 128Mi}
+`
+
+// newApp writes an app with lain's chart and the given files into a temp
+// dir named shop.
+func newApp(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "shop")
+	if _, err := chart.WriteTemplates(filepath.Join(dir, "chart"), "shop"); err != nil {
+		t.Fatal(err)
+	}
+	for p, c := range files {
+		if err := chart.WriteAtomic(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// clusterOf is the current cluster name of testClusters, merged with the
+// app's chart/values-<name>.yaml the way lain does.
+func clusterOf(name string) func(string) (*clusterconfig.Config, error) {
+	return func(appDir string) (*clusterconfig.Config, error) {
+		cl, err := testClusters().Load(name)
+		if err != nil {
+			return nil, err
+		}
+		return clusterconfig.Resolve(cl, appDir, func(string) string { return "" })
+	}
+}
+
+func userEnv(k string) string { return map[string]string{"USER": "ann"}[k] }
+
+const manifest = "---\n# Source: shop/templates/deployments.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop-web\n"
+
+type lintEnv struct {
+	opts        *LintOptions
+	rec         *runner.Recorder
+	out, errOut *bytes.Buffer
+}
+
+func newLintEnv(t *testing.T, files map[string]string) *lintEnv {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	rec := &runner.Recorder{}
+	rec.On("git log", "1700000000-abc", 0)
+	rec.On("git remote", "", 2)
+	rec.On("helm lint", "==> Linting ./chart\n[INFO] Chart.yaml: icon is recommended\n\n1 chart(s) linted, 0 chart(s) failed\n", 0)
+	rec.On("helm template", manifest, 0)
+	return &lintEnv{rec: rec, out: out, errOut: errOut,
+		opts: &LintOptions{IO: ios, Runner: rec, Getenv: userEnv, Dir: newApp(t, files), Cluster: clusterOf("test")}}
+}
+
+// tmpValues hides the name of the cluster values temp file.
+var tmpValues = regexp.MustCompile(`-f /\S*lain-cluster-test-\S+\.yaml`)
+
+func TestLintRunsHelmWithDeploysOptions(t *testing.T) {
+	e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues, "chart/values-test.yaml": "deployments:\n  web:\n    replicaCount: 2\n"})
+	if err := runLint(context.Background(), e.opts); err != nil {
+		t.Fatal(err)
+	}
+	flags := "--set cluster=test,user=ann,repo_url=,imageTag=1700000000-abc -f CLUSTER -f chart/values-test.yaml"
+	want := []string{
+		"git log -1 --pretty=format:%ct-%H",
+		"git remote get-url origin",
+		"helm lint ./chart " + flags,
+		"helm template shop ./chart " + flags,
+	}
+	var got []string
+	for _, l := range e.rec.Lines {
+		got = append(got, tmpValues.ReplaceAllString(l, "-f CLUSTER"))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("ran\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, c := range e.rec.Cmds[2:] {
+		if c.Mutates || c.Dir != e.opts.Dir {
+			t.Errorf("%+v", c)
+		}
+	}
+	if e.errOut.String() != "lint: shop is ready to deploy to test\n" {
+		t.Errorf("stderr %q", e.errOut)
+	}
+	// The cluster values temp file is gone afterwards.
+	if f := strings.TrimPrefix(tmpValues.FindString(e.rec.Lines[2]), "-f "); f == "" {
+		t.Error("no cluster values file")
+	} else if _, err := os.Stat(f); !os.IsNotExist(err) {
+		t.Errorf("%s left behind", f)
+	}
+}
+
+func TestLintReportsEveryProblemAtOnceAndSkipsHelm(t *testing.T) {
+	e := newLintEnv(t, map[string]string{
+		"chart/values.yaml": `appname: shop
+deployments:
+  web:
+    containerPort: 80800
+    resources:
+      limits: {memory: 512m}
+ingresses:
+  - host: shop.example.com
+    deployName: wbe
+`,
+		"chart/values-test.yaml": "build:\n  base: x\n",
+		"extra.yaml":             "deployments:\n  web:\n    replicaCont: 3\n",
+	})
+	e.opts.Values = []string{"extra.yaml"}
+	err := runLint(context.Background(), e.opts)
+	want := `lain: lint found 4 problem(s):
+  chart/values.yaml:4: deployments.web.containerPort: 80800 is not a port (1-65535)
+  chart/values.yaml:6: deployments.web.resources.limits.memory: 512m is 0.512 bytes: m means thousandths (write 512Mi)
+  chart/values.yaml:9: ingresses[0].deployName: "wbe" names no deployment or statefulSet (did you mean "web"?)
+  extra.yaml:3: deployments.web.replicaCont: unknown key (did you mean "replicaCount"?)
+  next: fix the values, then run: lain lint
+`
+	if got := clierr.Format(err); got != want || clierr.Code(err) != 2 {
+		t.Fatalf("got\n%swant\n%s", got, want)
+	}
+	if e.errOut.String() != "warning: chart/values-test.yaml:1: build: set in cluster values, but an image is built once for every cluster (move it to chart/values.yaml)\n" {
+		t.Errorf("stderr %q", e.errOut)
+	}
+	for _, l := range e.rec.Lines {
+		if strings.HasPrefix(l, "helm") {
+			t.Errorf("ran %s on broken values", l)
+		}
+	}
+}
+
+func TestLintWantsTheBuiltInChartVersion(t *testing.T) {
+	e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues, "chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n"})
+	err := runLint(context.Background(), e.opts)
+	want := "lain: lint found 1 problem(s):\n  chart/Chart.yaml: the chart is version 0.1.0, older than this lain's built-in chart " + chart.Version + "\n  next: lain init --template-only --commit\n"
+	if got := clierr.Format(err); got != want {
+		t.Fatalf("got\n%swant\n%s", got, want)
+	}
+	os.Remove(filepath.Join(e.opts.Dir, "chart", "Chart.yaml"))
+	if got := clierr.Format(runLint(context.Background(), e.opts)); !strings.Contains(got, "chart/Chart.yaml is missing") {
+		t.Error(got)
+	}
+	os.WriteFile(filepath.Join(e.opts.Dir, "chart", "Chart.yaml"), []byte("version: 99.0.0\n"), 0o644)
+	if err := runLint(context.Background(), e.opts); err != nil || !strings.Contains(e.errOut.String(), "warning: chart/Chart.yaml: the chart is version 99.0.0, newer than this lain's built-in chart") {
+		t.Errorf("%v %s", err, e.errOut)
+	}
+}
+
+func TestLintHelmFailures(t *testing.T) {
+	cases := []struct {
+		name   string
+		answer func(r *runner.Recorder)
+		want   string
+	}{
+		{"empty render", func(r *runner.Recorder) { r.On("helm template", "---\n# Source: x\n", 0) },
+			"lain: helm template rendered nothing: chart/values.yaml defines no deployments, statefulSets, jobs or cronjobs\n  next: add a proc to chart/values.yaml (lain init --force writes a fresh one, keeping a backup), then run: lain lint\n"},
+		{"helm lint errors", func(r *runner.Recorder) {
+			r.On("helm lint", "==> Linting ./chart\n[ERROR] templates/: template: shop/templates/mine.yaml:3: bad\n[WARNING] templates/x.yaml: odd\n", 1)
+		}, "lain: helm lint failed:\n  templates/: template: shop/templates/mine.yaml:3: bad\n  next: fix chart/ (lain template --debug shows the render), then run: lain lint\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues})
+			rec := &runner.Recorder{}
+			c.answer(rec)
+			rec.On("helm", manifest, 0)
+			e.opts.Runner = rec
+			if got := clierr.Format(runLint(context.Background(), e.opts)); got != c.want {
+				t.Fatalf("got\n%swant\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// fakeAdvisor stands in for the Prometheus advice of a later issue.
+type fakeAdvisor struct{ asked int }
+
+func (f *fakeAdvisor) Advise(context.Context, *app.App, map[string]any) ([]appvalues.Problem, error) {
+	f.asked++
+	return []appvalues.Problem{{File: "chart/values.yaml", Line: 7, Key: "deployments.web.resources.limits.cpu", Msg: "used 1.4 cores at peak", Hint: "set 2000m", Warning: true}}, nil
+}
+
+func TestLintAdviceSeamAndSimple(t *testing.T) {
+	e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues})
+	adv := &fakeAdvisor{}
+	e.opts.Advisor = adv
+	if err := runLint(context.Background(), e.opts); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e.errOut.String(), "warning: chart/values.yaml:7: deployments.web.resources.limits.cpu: used 1.4 cores at peak (set 2000m)\n") {
+		t.Error(e.errOut.String())
+	}
+	e.opts.Simple = true
+	runLint(context.Background(), e.opts)
+	if adv.asked != 1 {
+		t.Errorf("--simple asked the advisor: %d", adv.asked)
+	}
+}
+
+func TestLintOutsideAnApp(t *testing.T) {
+	e := newLintEnv(t, nil)
+	e.opts.Dir = t.TempDir()
+	if got := clierr.Format(runLint(context.Background(), e.opts)); !strings.Contains(got, "this is not a lain app (yet)\n  next: lain init") {
+		t.Error(got)
+	}
+}
+
+// realRunner runs the real helm found by charttest, through lain's runner.
+func realRunner(t *testing.T, out, errOut *bytes.Buffer) runner.Runner {
+	t.Helper()
+	helm := charttest.Tool(t, "helm")
+	return runner.NewExec(runner.Options{Out: out, ErrOut: errOut, Env: os.Environ(), LookPath: func(name string) (string, error) {
+		if name == "helm" {
+			return helm, nil
+		}
+		return "/nonexistent/" + name, nil // git: outside a repository, as if absent
+	}})
+}
+
+func TestLintWithTheRealHelm(t *testing.T) {
+	e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues})
+	e.opts.Runner = realRunner(t, e.out, e.errOut)
+	if err := runLint(context.Background(), e.opts); err != nil {
+		t.Fatalf("%v\n%s", clierr.Format(err), e.errOut)
+	}
+	if !strings.HasSuffix(e.errOut.String(), "lint: shop is ready to deploy to test\n") || !strings.Contains(e.errOut.String(), "$ helm template shop ./chart --set cluster=test,user=ann,repo_url=,imageTag=latest -f ") {
+		t.Error(e.errOut.String())
+	}
+	// Only an appname: valid values, but nothing to deploy.
+	os.WriteFile(filepath.Join(e.opts.Dir, "chart", "values.yaml"), []byte("appname: shop\n"), 0o644)
+	if got := clierr.Format(runLint(context.Background(), e.opts)); !strings.HasPrefix(got, "lain: helm template rendered nothing") {
+		t.Error(got)
+	}
+}

@@ -1,0 +1,192 @@
+// Package applint is `lain lint`, which `lain deploy` runs first: the app's
+// values against the schema (every problem at once, by file and line), the
+// chart's version against the built-in one, then `helm lint` and `helm
+// template` with exactly the options deploy passes.
+package applint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/lain-cli/lain/internal/app"
+	"github.com/lain-cli/lain/internal/appvalues"
+	"github.com/lain-cli/lain/internal/chart"
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/helmargs"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+// UpgradeChart is the command that brings an app's chart up to date.
+const UpgradeChart = "lain init --template-only --commit"
+
+// Advisor suggests resources for the app's procs from what they used
+// (Prometheus; a later issue). Its problems are printed like the others.
+type Advisor interface {
+	Advise(ctx context.Context, a *app.App, merged map[string]any) ([]appvalues.Problem, error)
+}
+
+// Input is everything lint looks at.
+type Input struct {
+	App     *app.App
+	Files   []*app.ValuesFile // values.yaml, values-<CLUSTER>.yaml, -f files
+	Cluster *clusterconfig.Config
+	Runner  runner.Runner
+	Helm    helmargs.Options
+	ErrOut  io.Writer // warnings go here
+	// Advisor is nil when there is nothing to ask (or with --simple).
+	Advisor Advisor
+}
+
+// Run lints the app and returns an error listing everything to fix.
+func Run(ctx context.Context, in Input) error {
+	problems := appvalues.Check(ValuesInput(in.App, in.Files, in.Cluster))
+	chartErr := checkChartVersion(in.App, in.ErrOut)
+	printWarnings(in.ErrOut, problems)
+	if errs := appvalues.Errors(problems); len(errs) > 0 || chartErr != "" {
+		return problemsError(errs, chartErr)
+	}
+	if err := helmLint(ctx, in); err != nil {
+		return err
+	}
+	if err := helmTemplate(ctx, in); err != nil {
+		return err
+	}
+	if in.Advisor != nil {
+		advice, err := in.Advisor.Advise(ctx, in.App, app.Merged(in.Files))
+		if err != nil {
+			fmt.Fprintf(in.ErrOut, "warning: no resource advice: %v\n", err)
+		}
+		printWarnings(in.ErrOut, advice)
+		if errs := appvalues.Errors(advice); len(errs) > 0 {
+			return problemsError(errs, "")
+		}
+	}
+	return nil
+}
+
+// ValuesInput is the schema check's view of the app on a cluster.
+func ValuesInput(a *app.App, files []*app.ValuesFile, cfg *clusterconfig.Config) appvalues.Input {
+	in := appvalues.Input{ClusterKeys: ClusterKeys(), TemplateKeys: a.TemplateKeys(chart.TemplateNames())}
+	if cfg != nil {
+		in.Cluster, in.Domain, in.DomainSuffix = cfg.Cluster, cfg.Values.Domain, cfg.Values.DomainSuffix
+	}
+	for _, f := range files {
+		in.Files = append(in.Files, appvalues.File{Name: f.Name, Root: f.Root, Cluster: cfg != nil && f.Name == app.ClusterValuesName(cfg.Cluster)})
+	}
+	return in
+}
+
+// ClusterKeys are the keys of cluster values (reference section 3), read
+// from clusterconfig.Values so the two never drift apart.
+func ClusterKeys() []string {
+	var keys []string
+	t := reflect.TypeOf(clusterconfig.Values{})
+	for i := 0; i < t.NumField(); i++ {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); tag != "" {
+			keys = append(keys, tag)
+		}
+	}
+	return keys
+}
+
+// checkChartVersion returns what is wrong with the app's chart version
+// ("" when nothing); a newer chart than lain's only warns.
+func checkChartVersion(a *app.App, errOut io.Writer) string {
+	v, err := chart.InstalledVersion(a.ChartPath())
+	switch {
+	case err != nil:
+		return err.Error()
+	case v == "":
+		return "chart/Chart.yaml is missing: the chart's templates were never written"
+	case chart.Compare(v, chart.Version) < 0:
+		return fmt.Sprintf("chart/Chart.yaml: the chart is version %s, older than this lain's built-in chart %s", v, chart.Version)
+	case chart.Compare(v, chart.Version) > 0:
+		fmt.Fprintf(errOut, "warning: chart/Chart.yaml: the chart is version %s, newer than this lain's built-in chart %s (upgrade lain: lain upgrade)\n", v, chart.Version)
+	}
+	return ""
+}
+
+func printWarnings(w io.Writer, ps []appvalues.Problem) {
+	for _, p := range appvalues.Warnings(ps) {
+		fmt.Fprintln(w, "warning: "+p.String())
+	}
+}
+
+func problemsError(errs []appvalues.Problem, chartProblem string) error {
+	var lines []string
+	if chartProblem != "" {
+		lines = append(lines, chartProblem)
+	}
+	for _, p := range errs {
+		lines = append(lines, p.String())
+	}
+	next := "fix the values, then run: lain lint"
+	switch {
+	case chartProblem != "" && len(errs) == 0:
+		next = UpgradeChart
+	case chartProblem != "":
+		next = UpgradeChart + "; then fix the values and run: lain lint"
+	}
+	return clierr.Usage(fmt.Sprintf("lint found %d problem(s):\n  %s", len(lines), strings.Join(lines, "\n  ")), next)
+}
+
+func helmLint(ctx context.Context, in Input) error {
+	res, err := in.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: helmargs.Lint(in.Helm), Dir: in.App.Dir, Capture: true})
+	var findings, warnings []string
+	for _, line := range strings.Split(string(res.Stdout), "\n") {
+		switch {
+		case strings.HasPrefix(line, "[ERROR]"):
+			findings = append(findings, strings.TrimSpace(strings.TrimPrefix(line, "[ERROR]")))
+		case strings.HasPrefix(line, "[WARNING]"):
+			warnings = append(warnings, strings.TrimSpace(strings.TrimPrefix(line, "[WARNING]")))
+		}
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(in.ErrOut, "warning: helm lint: "+w)
+	}
+	if err == nil {
+		return nil
+	}
+	var ee *runner.ExitError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	if len(findings) == 0 {
+		findings = []string{strings.TrimSpace(string(res.Stderr))}
+	}
+	return &clierr.Error{Msg: "helm lint failed:\n  " + strings.Join(findings, "\n  "), Next: "fix chart/ (lain template --debug shows the render), then run: lain lint", Err: err}
+}
+
+func helmTemplate(ctx context.Context, in Input) error {
+	res, err := in.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: helmargs.Template(in.App.Release, in.Helm), Dir: in.App.Dir, Capture: true})
+	var ee *runner.ExitError
+	if errors.As(err, &ee) {
+		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(res.Stderr)), "Error: "))
+		return &clierr.Error{Msg: "helm template failed: " + msg, Next: "fix chart/values*.yaml, then run: lain lint", Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	if Empty(res.Stdout) {
+		return clierr.New("helm template rendered nothing: chart/values.yaml defines no deployments, statefulSets, jobs or cronjobs",
+			"add a proc to chart/values.yaml (lain init --force writes a fresh one, keeping a backup), then run: lain lint")
+	}
+	return nil
+}
+
+// Empty reports whether a render holds no object: only separators and
+// comments.
+func Empty(manifests []byte) bool {
+	for _, line := range strings.Split(string(manifests), "\n") {
+		t := strings.TrimSpace(line)
+		if t != "" && t != "---" && !strings.HasPrefix(t, "#") {
+			return false
+		}
+	}
+	return true
+}
