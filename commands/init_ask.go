@@ -7,9 +7,10 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/lazy"
 
 	"github.com/kballard/go-shellquote"
 
@@ -20,7 +21,7 @@ import (
 	"github.com/lain-cli/lain/internal/suggest"
 )
 
-var hostRe = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+var hostRe = lazy.Regexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 
 // kindLabels describe each proc kind in the proc question.
 var kindLabels = map[chart.ProcKind]string{
@@ -297,7 +298,7 @@ func askHost(o *InitOptions, kinds []chart.ProcKind, appname string) (string, er
 		return "", nil
 	}
 	host, err := ask(o, o.Host, "Internal host name of the web server (without a dot it gets the cluster's domain; none for no ingress)", appname, func(s string) error {
-		if s != noHost && !hostRe.MatchString(s) {
+		if s != noHost && !hostRe().MatchString(s) {
 			return fmt.Errorf("%q is not a host name (lower-case letters, digits, '-' and '.')", s)
 		}
 		return nil

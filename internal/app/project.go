@@ -3,8 +3,9 @@ package app
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/lazy"
 )
 
 // Project is what an app repository looks like, and the build and run
@@ -118,12 +119,12 @@ func staticRoot(has func(string) bool) (string, bool) {
 	return "", false
 }
 
-var goDirective = regexp.MustCompile(`(?m)^go\s+([0-9]+\.[0-9]+)`)
+var goDirective = lazy.Regexp(`(?m)^go\s+([0-9]+\.[0-9]+)`)
 
 // goVersion is the golang image tag for go.mod's go directive (1.22.3 ->
 // 1.22); "1" (the newest) when it has none.
 func goVersion(gomod string) string {
-	if m := goDirective.FindStringSubmatch(gomod); m != nil {
+	if m := goDirective().FindStringSubmatch(gomod); m != nil {
 		return m[1]
 	}
 	return "1"

@@ -4,13 +4,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
+
+	"github.com/lain-cli/lain/internal/lazy"
 )
 
 // valuesRef finds the top-level values keys a template reads:
 // .Values.key or index .Values "key".
-var valuesRef = regexp.MustCompile(`\.Values\.([A-Za-z_][A-Za-z0-9_]*)|index\s+\$?\.Values\s+"([^"]+)"`)
+var valuesRef = lazy.Regexp(`\.Values\.([A-Za-z_][A-Za-z0-9_]*)|index\s+\$?\.Values\s+"([^"]+)"`)
 
 // TemplateKeys lists the top-level values keys read by the app's own
 // templates, i.e. files in chart/templates other than builtin (paths
@@ -35,7 +36,7 @@ func (a *App) TemplateKeys(builtin []string) []string {
 		if err != nil {
 			return nil
 		}
-		for _, m := range valuesRef.FindAllStringSubmatch(string(b), -1) {
+		for _, m := range valuesRef().FindAllStringSubmatch(string(b), -1) {
 			keys[m[1]+m[2]] = true
 		}
 		return nil

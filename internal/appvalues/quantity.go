@@ -2,16 +2,17 @@ package appvalues
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/lazy"
 
 	"gopkg.in/yaml.v3"
 )
 
 // quantityRe is a Kubernetes resource quantity: a number, then a binary
 // (Ki, Mi...) or decimal (m, k, M...) suffix or an exponent.
-var quantityRe = regexp.MustCompile(`^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$`)
+var quantityRe = lazy.Regexp(`^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$`)
 
 var multipliers = map[string]float64{
 	"n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
@@ -20,7 +21,7 @@ var multipliers = map[string]float64{
 
 // parseQuantity returns the value of a quantity and its suffix.
 func parseQuantity(s string) (value float64, number, suffix string, ok bool) {
-	m := quantityRe.FindStringSubmatch(s)
+	m := quantityRe().FindStringSubmatch(s)
 	if m == nil {
 		return 0, "", "", false
 	}
@@ -51,7 +52,7 @@ var binaryUnits = map[string]string{
 // fractions are the suffixes that make a memory quantity a fraction of a byte.
 var fractions = map[string]string{"m": "thousandths", "u": "millionths", "n": "billionths"}
 
-var numberUnit = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$`)
+var numberUnit = lazy.Regexp(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$`)
 
 func (c *checker) checkMemory(at, v *yaml.Node, path string) {
 	if v.Tag == "!!int" || v.Tag == "!!float" {
@@ -61,7 +62,7 @@ func (c *checker) checkMemory(at, v *yaml.Node, path string) {
 	val, number, suffix, ok := parseQuantity(v.Value)
 	if !ok {
 		hint := "e.g. 256Mi or 1Gi; units: Ki, Mi, Gi"
-		if m := numberUnit.FindStringSubmatch(v.Value); m != nil {
+		if m := numberUnit().FindStringSubmatch(v.Value); m != nil {
 			if u, known := binaryUnits[strings.ToLower(m[2])]; known {
 				hint = "write " + m[1] + u
 			}

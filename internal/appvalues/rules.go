@@ -2,17 +2,18 @@ package appvalues
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/lazy"
 
 	"gopkg.in/yaml.v3"
 )
 
 var (
-	dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	tagRe    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	rangeRe  = regexp.MustCompile(`^[0-9]+[smhdwy]$`)
-	nonName  = regexp.MustCompile(`[^a-z0-9]+`)
+	dnsLabel = lazy.Regexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	tagRe    = lazy.Regexp(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	rangeRe  = lazy.Regexp(`^[0-9]+[smhdwy]$`)
+	nonName  = lazy.Regexp(`[^a-z0-9]+`)
 )
 
 // MaxAppname is helm's limit for release names, which appname becomes.
@@ -24,14 +25,14 @@ const AppnameRule = "lower-case letters, digits and '-', starting with a letter 
 // ValidAppname reports whether name can be an appname: a DNS-1123 label
 // that starts with a letter (Service names must) and fits in a release name.
 func ValidAppname(name string) bool {
-	return len(name) <= MaxAppname && dnsLabel.MatchString(name) && name[0] >= 'a' && name[0] <= 'z'
+	return len(name) <= MaxAppname && dnsLabel().MatchString(name) && name[0] >= 'a' && name[0] <= 'z'
 }
 
 // SuggestAppname turns s (a directory name, say) into a valid appname, or
 // "" when nothing usable is left.
 func SuggestAppname(s string) string {
 	s = strings.ToLower(s)
-	s = nonName.ReplaceAllString(s, "-")
+	s = nonName().ReplaceAllString(s, "-")
 	s = strings.TrimLeft(s, "-0123456789")
 	if len(s) > MaxAppname {
 		s = s[:MaxAppname]
@@ -43,7 +44,7 @@ func SuggestAppname(s string) string {
 	return s
 }
 
-func validTag(s string) bool { return tagRe.MatchString(s) }
+func validTag(s string) bool { return tagRe().MatchString(s) }
 
 func checkAppname(c *checker, at, v *yaml.Node, path string) {
 	if !ValidAppname(v.Value) {
@@ -62,7 +63,7 @@ func checkReleaseName(c *checker, at, v *yaml.Node, path string) {
 }
 
 func checkProcName(c *checker, k *yaml.Node, path string) {
-	if len(k.Value) > 63 || !dnsLabel.MatchString(k.Value) {
+	if len(k.Value) > 63 || !dnsLabel().MatchString(k.Value) {
 		c.add(k, path, fmt.Sprintf("%q is not a DNS label", k.Value), "lower-case letters, digits and '-', starting and ending with a letter or digit")
 	}
 }
@@ -133,7 +134,7 @@ func checkLabels(c *checker, _, v *yaml.Node, path string) {
 }
 
 func checkRange(c *checker, at, v *yaml.Node, path string) {
-	if !rangeRe.MatchString(v.Value) {
+	if !rangeRe().MatchString(v.Value) {
 		c.add(at, path, fmt.Sprintf("%q is not a time range", v.Value), "a number and a unit, e.g. 7d or 12h")
 	}
 }

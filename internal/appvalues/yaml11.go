@@ -1,9 +1,10 @@
 package appvalues
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/lazy"
 
 	"gopkg.in/yaml.v3"
 )
@@ -21,11 +22,11 @@ func helmReads(v *yaml.Node) (string, bool) {
 		return b, b != text
 	}
 	plain := strings.ReplaceAll(text, "_", "")
-	if i, err := strconv.ParseInt(plain, 0, 64); err == nil && yaml11Int.MatchString(text) {
+	if i, err := strconv.ParseInt(plain, 0, 64); err == nil && yaml11Int().MatchString(text) {
 		out := formatNumber(float64(i))
 		return out, out != text
 	}
-	if yaml11Float.MatchString(text) {
+	if yaml11Float().MatchString(text) {
 		if f, err := strconv.ParseFloat(plain, 64); err == nil {
 			out := formatNumber(f)
 			return out, out != text
@@ -35,8 +36,8 @@ func helmReads(v *yaml.Node) (string, bool) {
 }
 
 var (
-	yaml11Int   = regexp.MustCompile(`^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*)$`)
-	yaml11Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$`)
+	yaml11Int   = lazy.Regexp(`^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*)$`)
+	yaml11Float = lazy.Regexp(`^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$`)
 	// yaml11Bools are YAML 1.1's spellings of true and false (a table, never written).
 	yaml11Bools = map[string]string{
 		"y": "true", "Y": "true", "yes": "true", "Yes": "true", "YES": "true",

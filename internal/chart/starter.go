@@ -2,10 +2,12 @@ package chart
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
+
+	"github.com/lain-cli/lain/internal/lazy"
 
 	"gopkg.in/yaml.v3"
 )
@@ -77,16 +79,19 @@ func StarterValues(a Answers) []byte {
 			data.Web = &a.Procs[i]
 		}
 	}
-	if err := starter.Execute(&b, data); err != nil {
+	if err := starter().Execute(&b, data); err != nil {
 		panic("chart: starter values template: " + err.Error()) // a build defect
 	}
 	return b.Bytes()
 }
 
-var starter = template.Must(template.New("values.yaml").Funcs(template.FuncMap{
-	"q":    quoteScalar,
-	"flow": flowList,
-}).Parse(starterText))
+// starter is parsed on first use, not at start-up (see internal/lazy).
+var starter = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("values.yaml").Funcs(template.FuncMap{
+		"q":    quoteScalar,
+		"flow": flowList,
+	}).Parse(starterText))
+})
 
 const starterText = `# How lain builds and runs {{ .Appname }}. Written by lain init; yours to edit.
 # chart/values-<CLUSTER>.yaml, when present, is merged over this file for that
@@ -219,12 +224,12 @@ func flowList(items []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-var simpleQuantity = regexp.MustCompile(`^([0-9]+)([A-Za-z]*)$`)
+var simpleQuantity = lazy.Regexp(`^([0-9]+)([A-Za-z]*)$`)
 
 // doubleQuantity gives the memory limit for a request: twice it, so a
 // short peak does not kill the pod.
 func doubleQuantity(q string) string {
-	m := simpleQuantity.FindStringSubmatch(q)
+	m := simpleQuantity().FindStringSubmatch(q)
 	if m == nil {
 		return q
 	}

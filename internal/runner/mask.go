@@ -1,12 +1,13 @@
 package runner
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/lazy"
 )
 
 // secretKey matches key names whose values must never be printed.
-var secretKey = regexp.MustCompile(`(?i)(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization|auth[_-]?token)`)
+var secretKey = lazy.Regexp(`(?i)(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization|auth[_-]?token)`)
 
 // Masker decides which parts of a command line are shown as ***.
 //
@@ -28,7 +29,7 @@ func (m Masker) isSecretKey(k string) bool {
 			return true
 		}
 	}
-	return secretKey.MatchString(k)
+	return secretKey().MatchString(k)
 }
 
 // mask splits each argument into segments, marking the secret ones.

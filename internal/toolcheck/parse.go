@@ -5,19 +5,20 @@ package toolcheck
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/lazy"
 
 	"github.com/Masterminds/semver/v3"
 )
 
-var helmVersion = regexp.MustCompile(`v(\d+\.\d+\.\d+)`)
+var helmVersion = lazy.Regexp(`v(\d+\.\d+\.\d+)`)
 
 // ParseHelm reads `helm version --short`: "v3.16.3+gcfd0749" for helm 3,
 // "Client: v2.16.9+g8ad7037" (plus a tiller error) for helm 2.
 func ParseHelm(out string) (*semver.Version, error) {
-	m := helmVersion.FindStringSubmatch(out)
+	m := helmVersion().FindStringSubmatch(out)
 	if m == nil {
 		return nil, fmt.Errorf("cannot read a version from `helm version --short` output %q", strings.TrimSpace(out))
 	}
