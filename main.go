@@ -16,13 +16,20 @@ import (
 )
 
 // Set at build time: go build -ldflags "-X main.version=1.2.3 -X main.commit=abc".
+// scripts/release also bakes in where releases live and the key that signs
+// them: -X main.updateURL=https://... -X main.updatePublicKey=RWQ...
 var (
-	version = "dev"
-	commit  = "unknown"
+	version         = "dev"
+	commit          = "unknown"
+	updateURL       = ""
+	updatePublicKey = ""
 )
 
 func main() {
-	f := cmdutil.NewSystemFactory(cmdutil.BuildInfo{Version: version, Commit: commit, GoVersion: runtime.Version()})
+	f := cmdutil.NewSystemFactory(cmdutil.BuildInfo{
+		Version: version, Commit: commit, GoVersion: runtime.Version(),
+		UpdateURL: updateURL, UpdatePublicKey: updatePublicKey,
+	})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := commands.Execute(ctx, f, os.Args[1:])
 	stop()

@@ -12,6 +12,7 @@ import (
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/doctor"
+	"github.com/lain-cli/lain/update"
 )
 
 // DoctorOptions are the inputs of `lain doctor`.
@@ -50,8 +51,18 @@ func doctorEnv(f *cmdutil.Factory) doctor.Env {
 		Runner: f.Runner(), Platform: f.Platform, Source: f.ClusterSource(), Kube: f.KubeHome(),
 		Getenv: f.Getenv, HTTPClient: f.HTTPClient(), HostsFile: "/etc/hosts", AppDir: cwd,
 		DockerConfig: filepath.Join(dockerDir, "config.json"), Version: f.Build.Version,
-		LatestRelease: f.LatestRelease,
+		LatestRelease: latestRelease(f),
 	}
+}
+
+// latestRelease is nil for builds without an update source, so doctor
+// skips the version line instead of failing it.
+func latestRelease(f *cmdutil.Factory) func(context.Context) (string, error) {
+	cfg := update.ConfigFrom(f.Build.UpdateURL, f.Build.UpdatePublicKey, f.Getenv)
+	if cfg.URL == "" {
+		return nil
+	}
+	return func(ctx context.Context) (string, error) { return update.Latest(ctx, cfg, f.HTTPClient(), f.Getenv) }
 }
 
 func runDoctor(ctx context.Context, o *DoctorOptions) error {

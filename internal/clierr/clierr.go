@@ -47,6 +47,14 @@ func (e *Error) WithNext(next string) *Error { e.Next = next; return e }
 // ErrInterrupted is returned when the user pressed Ctrl-C at a prompt.
 var ErrInterrupted = errors.New("interrupted")
 
+// Silent errors carry only an exit code: what happened was already shown
+// (e.g. the upgraded lain that ran in lain's place and printed its own
+// output). main prints nothing for them and exits with their code, even 0.
+type Silent interface {
+	ExitCoder
+	Silent() bool
+}
+
 // ExitCoder is implemented by errors that carry a process exit code, such as
 // a tool's non-zero exit that lain passes through.
 type ExitCoder interface{ ExitCode() int }
@@ -54,6 +62,10 @@ type ExitCoder interface{ ExitCode() int }
 // Format renders err the way the user sees it: "lain: <what failed>" and, when
 // known, "  next: <command>". It never includes a stack trace.
 func Format(err error) string {
+	var s Silent
+	if errors.As(err, &s) && s.Silent() {
+		return ""
+	}
 	var b strings.Builder
 	var ce *Error
 	if errors.As(err, &ce) {
@@ -73,6 +85,10 @@ func Format(err error) string {
 func Code(err error) int {
 	if err == nil {
 		return 0
+	}
+	var s Silent
+	if errors.As(err, &s) && s.Silent() {
+		return s.ExitCode()
 	}
 	if errors.Is(err, ErrInterrupted) {
 		return ExitInterrupted

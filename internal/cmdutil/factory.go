@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"context"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -19,6 +18,14 @@ type BuildInfo struct {
 	Version   string // "dev" when not set
 	Commit    string
 	GoVersion string
+	// UpdateURL is where this build looks for newer releases (a GitLab
+	// generic package URL or a plain HTTP directory; see docs/releases.md).
+	// Empty: self-update is off unless LAIN_UPDATE_URL is set.
+	UpdateURL string
+	// UpdatePublicKey is the minisign public key (the base64 line of
+	// minisign.pub) that release checksums must be signed with. Empty: only
+	// checksums are verified.
+	UpdatePublicKey string
 }
 
 // Factory is everything a command may touch outside its own arguments.
@@ -38,9 +45,6 @@ type Factory struct {
 	// Runner returns the runner configured from Globals; call it inside a
 	// command's run, after flags are parsed.
 	Runner func() runner.Runner
-	// LatestRelease returns the newest published lain version; nil when
-	// this build has no update source (lain doctor skips that check).
-	LatestRelease func(ctx context.Context) (string, error)
 }
 
 // HomeDir is the user's home, from the environment the factory was given.

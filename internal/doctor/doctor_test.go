@@ -174,3 +174,15 @@ func TestDoctorRegistryLoginWithDockerCredentials(t *testing.T) {
 		t.Fatalf("%s", out)
 	}
 }
+
+func TestDoctorVersionLine(t *testing.T) {
+	e, _, _ := healthy(t)
+	e.LatestRelease = func(context.Context) (string, error) { return "1.0.0", nil }
+	if out, _ := report(t, e); !strings.Contains(out, "ok    lain version       lain 1.0.0 (the newest)") {
+		t.Fatal(out)
+	}
+	e.LatestRelease = func(context.Context) (string, error) { return "1.3.0", nil }
+	if out, failed := report(t, e); failed != 0 || !strings.Contains(out, "warn  lain version       lain 1.0.0; the newest release is 1.3.0") || !strings.Contains(out, "fix: lain upgrade") {
+		t.Fatal(out)
+	}
+}

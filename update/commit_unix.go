@@ -1,0 +1,7 @@
+//go:build !windows
+
+package update
+
+import "github.com/minio/selfupdate"
+
+func commit(opts selfupdate.Options) error { return commitRename(opts) }

@@ -1,0 +1,58 @@
+package update
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+
+	"github.com/lain-cli/lain/internal/clierr"
+)
+
+const tokenNext = "export " + EnvGitLabToken + "=<GitLab token with read_api scope>, then: lain upgrade"
+
+// explain turns an update failure into what the user should do. On launch
+// only failures the user must know about are explained (a release that
+// does not verify, a binary lain may not replace); network trouble returns
+// nil there and stays silent unless -v.
+func explain(err error, src *Source, current string, launch bool) *clierr.Error {
+	var (
+		ce *clierr.Error
+		re *RefusedError
+		ie *IncompleteError
+		he *HTTPError
+		ue *url.Error
+		ne net.Error
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return ce
+	case errors.As(err, &re):
+		return &clierr.Error{Msg: re.Error(), Err: err,
+			Next: fmt.Sprintf("ask whoever publishes lain to republish %s (docs/releases.md); lain %s keeps working meanwhile", re.Version, current)}
+	case launch:
+		return nil
+	case errors.As(err, &ie):
+		return &clierr.Error{Msg: ie.Error(), Next: "lain upgrade   (again in a few minutes)", Err: err}
+	case errors.As(err, &he) && src.IsGitLab() && (he.Code == http.StatusUnauthorized || he.Code == http.StatusForbidden):
+		if src.HasToken() {
+			return &clierr.Error{Msg: fmt.Sprintf("GitLab refused your token for %s: %s", src, he.Status), Next: tokenNext, Err: err}
+		}
+		return &clierr.Error{Msg: fmt.Sprintf("GitLab wants a token to read lain releases at %s: %s", src, he.Status), Next: tokenNext, Err: err}
+	case errors.As(err, &he) && he.Code == http.StatusNotFound:
+		if src.IsGitLab() && !src.HasToken() {
+			return &clierr.Error{Msg: fmt.Sprintf("GitLab has no lain releases at %s that you may see without a token (%s)", src, he.Status), Next: tokenNext, Err: err}
+		}
+		return &clierr.Error{Msg: fmt.Sprintf("no lain releases at %s (%s)", src, he),
+			Next: "export " + EnvURL + "=<your team's release URL> (docs/releases.md), then: lain upgrade", Err: err}
+	case errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne):
+		return &clierr.Error{Msg: fmt.Sprintf("could not get lain releases from %s: %v", src, err),
+			Next: "check your network, then: lain upgrade", Err: err}
+	default:
+		return &clierr.Error{Msg: "upgrading lain failed: " + err.Error(), Next: "lain upgrade -v", Err: err}
+	}
+}

@@ -1,0 +1,119 @@
+package update
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/lain-cli/lain/internal/clierr"
+)
+
+// Request is what `lain upgrade` was asked.
+type Request struct {
+	Check   bool   // only say whether a newer lain exists
+	Version string // install this version instead of the newest
+	Force   bool   // allow a downgrade, a reinstall, or replacing a dev build
+}
+
+// Upgrade is `lain upgrade`: check, upgrade to the newest or to a given
+// version (downgrades only with Force), and print old -> new on stdout.
+func Upgrade(ctx context.Context, o *Options, req Request) error {
+	if o.Config.URL == "" {
+		return &clierr.Error{Msg: "this lain has no update source built in",
+			Next: "export " + EnvURL + "=<your team's release URL> (docs/releases.md), then: lain upgrade"}
+	}
+	src, err := NewSource(o.Config.URL, o.HTTPClient, o.Getenv)
+	if err != nil {
+		return &clierr.Error{Msg: err.Error(), Next: "export " + EnvURL + "=<your team's release URL> (docs/releases.md), then: lain upgrade"}
+	}
+	cur, curErr := ParseVersion(o.Version) // an error: a development build
+	var want *semver.Version
+	if req.Version != "" {
+		if want, err = ParseVersion(req.Version); err != nil {
+			return clierr.Usage(fmt.Sprintf("--version %q is not a version like 1.2.3", req.Version), "lain upgrade --check")
+		}
+		if curErr == nil && want.LessThan(cur) && !req.Force && !req.Check {
+			return downgradeErr(want, o.Version)
+		}
+	}
+
+	versions, err := src.Versions(ctx)
+	if err != nil {
+		return explain(err, src, o.Version, false)
+	}
+	newest := Newest(versions)
+	prev := LoadState(o.CacheDir)
+	st := State{CheckedAt: o.Now(), Source: o.Config.URL, Version: o.Version, NoticeAt: prev.NoticeAt, Pinned: prev.Pinned}
+	if newest != nil {
+		st.Latest = newest.Original()
+	}
+	o.saveState(st)
+
+	if want != nil {
+		if want = Find(versions, want); want == nil {
+			e := &clierr.Error{Msg: fmt.Sprintf("lain %s is not published at %s", req.Version, src)}
+			if newest != nil {
+				e.Msg += fmt.Sprintf(" (newest is %s)", newest)
+				e.Next = "lain upgrade --version " + newest.String()
+			}
+			return e
+		}
+	} else if want = newest; want == nil {
+		return &clierr.Error{Msg: fmt.Sprintf("no lain releases at %s yet", src), Next: "publish one: make release VERSION=x.y.z OUT=dir (docs/releases.md)"}
+	}
+
+	if req.Check {
+		switch {
+		case curErr != nil:
+			fmt.Fprintf(o.IO.Out, "lain %s is a development build; the newest release is %s\n", o.Version, want)
+		case want.GreaterThan(cur):
+			fmt.Fprintf(o.IO.Out, "lain %s is available (you have %s); to upgrade: lain upgrade\n", want, o.Version)
+		default:
+			fmt.Fprintf(o.IO.Out, "lain %s is up to date (newest release: %s)\n", o.Version, want)
+		}
+		return nil
+	}
+	if !req.Force {
+		switch {
+		case curErr != nil:
+			return &clierr.Error{Msg: fmt.Sprintf("lain %q is a development build; replacing it with release %s needs --force", o.Version, want),
+				Next: "lain upgrade --force"}
+		case want.Equal(cur):
+			fmt.Fprintf(o.IO.Out, "lain %s is already installed\n", o.Version)
+			return nil
+		case want.LessThan(cur) && req.Version == "":
+			fmt.Fprintf(o.IO.Out, "lain %s is newer than the newest release (%s); nothing to do\n", o.Version, want)
+			return nil
+		case want.LessThan(cur):
+			return downgradeErr(want, o.Version)
+		}
+	}
+
+	if o.DryRun {
+		fmt.Fprintf(o.IO.Out, "would upgrade lain %s -> %s from %s (--dry-run: nothing replaced)\n", o.Version, want, src)
+		return nil
+	}
+	tty := o.IO.IsStderrTTY() && !o.IO.IsCI()
+	if tty {
+		fmt.Fprintf(o.IO.ErrOut, "Upgrading lain %s -> %s from %s\n", o.Version, want, src)
+	}
+	target, err := o.install(ctx, src, want, tty)
+	if err != nil {
+		return explain(err, src, o.Version, false)
+	}
+	st.Version, st.Pinned = want.Original(), ""
+	if curErr == nil && want.LessThan(cur) {
+		st.Pinned = want.Original() // a deliberate downgrade: launches must not undo it
+	}
+	o.saveState(st)
+	fmt.Fprintf(o.IO.Out, "lain %s -> %s (%s)\n", o.Version, want, target.Path)
+	return nil
+}
+
+func downgradeErr(want *semver.Version, current string) error {
+	return &clierr.Error{
+		Msg:  fmt.Sprintf("lain %s is older than this lain (%s); lain does not downgrade unless told to", want, current),
+		Next: fmt.Sprintf("lain upgrade --version %s --force", want),
+	}
+}
