@@ -3,15 +3,34 @@
 
 VERSION ?= dev
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 .PHONY: build test unit e2e lab-up lab-down lab-status demo bench lint clean release
 
+# Built as releases are (static, stripped), so `make bench` measures what
+# users run.
 build:
-	go build -ldflags "$(LDFLAGS)" -o bin/lain .
+	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o bin/lain .
 
-# Every test: unit tests, then the end-to-end suite on the local lab.
-test: lint unit
+# Every test: unit tests and the end-to-end suite, both on the local lab
+# (brought up if needed, and taken down again if this started it).
+test: lint
+	LAIN_TEST_ALL=1 scripts/e2e
+
+e2e:
+	scripts/e2e
+
+lab-up:
+	scripts/lab up
+
+lab-down:
+	scripts/lab down
+
+lab-status:
+	scripts/lab status
+
+demo:
+	scripts/demo
 
 unit:
 	go test -count=1 ./...
