@@ -75,6 +75,8 @@ lain), and carries your team's cluster configuration inside itself.`,
 		NewCmdUse(f),
 		NewCmdDoctor(f),
 		NewCmdInit(f), NewCmdLint(f), NewCmdTemplate(f),
+		NewCmdBuild(f), NewCmdPrepare(f), NewCmdPush(f), NewCmdRun(f), NewCmdSave(f),
+		NewCmdImage(f), NewCmdCompose(f), NewCmdVersion(f),
 	} {
 		if c != nil {
 			root.AddCommand(c)

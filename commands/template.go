@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lain-cli/lain/completions"
 	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
@@ -57,6 +58,7 @@ and print the manifests. Nothing is sent to the cluster.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&o.Sets, "set", nil, "override a value, `KEY=VALUE` (repeatable), as helm --set")
+	cmd.RegisterFlagCompletionFunc("set", completions.SetImageTag(imageTagLister(f)))
 	cmd.Flags().BoolVar(&o.Debug, "debug", false, "pass --debug to helm: print the render even when it is not valid YAML")
 	return cmd
 }
