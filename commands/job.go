@@ -1,0 +1,267 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kballard/go-shellquote"
+	"github.com/spf13/cobra"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/kube"
+)
+
+// JobOptions are the inputs of `lain job`.
+type JobOptions struct {
+	AppOnCluster
+	Now func() time.Time
+	// TTY: stdin and stdout are terminals (-i and the shell need one).
+	TTY bool
+	// Follow is true when stdout is a terminal: the job's log is streamed
+	// and its exit code returned even without --wait.
+	Follow bool
+
+	Command     []string
+	ImageTag    string
+	Wait        bool
+	Timeout     int // seconds
+	Memory      string
+	User        int64
+	UserSet     bool
+	Interactive bool
+	// Poll is the time between looks at the Job (tests shorten it).
+	Poll time.Duration
+}
+
+// NewCmdJob builds `lain job`.
+func NewCmdJob(f *cmdutil.Factory) *cobra.Command {
+	o := &JobOptions{}
+	cmd := &cobra.Command{
+		Use:   "job [flags] -- COMMAND...",
+		Short: "Run a command as a Kubernetes Job with the app's image, env and volumes",
+		Long: `Run COMMAND once in the cluster, as a Job named <appname>-<hash of the
+command>, built from the web proc's pod (else the first deployment's): same
+image (or --image-tag), environment, <appname>-env, volumes and service
+account. A previous run of the same command is deleted first.
+
+With --wait, or on a terminal, lain streams the job's log and exits with
+the command's exit code; otherwise it creates the Job and prints how to
+follow it. -i runs the Job idle (up to --timeout) and opens COMMAND in it
+interactively, then deletes it; without COMMAND, on a terminal, that is a
+shell.`,
+		Example: `  lain job --wait -- python manage.py migrate
+  lain job --image-tag 1732000000-abc123 --wait -- ./check.sh
+  lain job -i -- python manage.py shell
+  lain job --memory 2Gi -u 0 --wait -- sh -c 'du -sh /data'`,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.fillFrom(f); err != nil {
+				return err
+			}
+			o.Now = f.Now
+			before, after := splitAtDash(cmd, args)
+			o.Command = append(before, after...)
+			o.UserSet = cmd.Flags().Changed("user")
+			o.TTY = f.IO.CanPrompt() && f.IO.IsStdoutTTY()
+			o.Follow = f.IO.IsStdoutTTY()
+			return runJob(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.ImageTag, "image-tag", "", "run this image `TAG` of the app instead of the deployed one")
+	fl.BoolVar(&o.Wait, "wait", false, "stream the log and exit with the command's exit code (the default on a terminal)")
+	fl.IntVar(&o.Timeout, "timeout", 3600, "`SECONDS` the job may run (and lain waits)")
+	fl.StringVar(&o.Memory, "memory", "8Gi", "memory limit of the job's container")
+	fl.Int64VarP(&o.User, "user", "u", 0, "run as this user `ID` (0: root) instead of the image's user")
+	fl.BoolVarP(&o.Interactive, "interactive", "i", false, "open COMMAND interactively in the job's container (needs a terminal)")
+	return cmd
+}
+
+func runJob(ctx context.Context, o *JobOptions) error {
+	if o.Memory != "" && !kube.ValidMemory(o.Memory) {
+		return clierr.Usage(fmt.Sprintf("--memory %s: not a memory quantity (e.g. 512Mi, 2Gi)", o.Memory), "lain job --help")
+	}
+	interactive := o.Interactive || len(o.Command) == 0
+	if interactive && !o.TTY {
+		if len(o.Command) == 0 {
+			return clierr.Usage("no command to run: give it after --", "lain job --wait -- COMMAND...")
+		}
+		return clierr.Usage("-i needs a terminal", "lain job --wait -- "+shellquote.Join(o.Command...))
+	}
+	ra, st, err := o.loadDeployed(ctx)
+	if err != nil {
+		return err
+	}
+	src, ok := templateSource(ra, st)
+	if !ok {
+		return clierr.New(fmt.Sprintf("%s has no deployment on cluster %s to take the image and environment from", ra.app.Name, ra.cluster.Cluster), "lain deploy")
+	}
+	tpl, err := ra.kube.PodTemplate(ctx, strings.ToLower(src.Kind), src.Name)
+	if err != nil {
+		return ra.askError(err)
+	}
+	command := o.Command
+	if len(command) == 0 {
+		command = []string{"sh"}
+	}
+	job := kube.OneOffJob{
+		Name: kube.JobName(ra.app.Name, command), App: ra.app.Name, Command: command,
+		Container: kube.Pod{Containers: templateContainers(tpl)}.MainContainer(ra.app.Name),
+		Memory:    o.Memory, DeadlineSeconds: o.Timeout,
+	}
+	if o.ImageTag != "" {
+		job.Image = kube.WithTag(kube.MainImage(tpl, job.Container), o.ImageTag)
+	}
+	if o.UserSet {
+		job.User = &o.User
+	}
+	if interactive {
+		job.Command = []string{"sleep", fmt.Sprint(o.Timeout)}
+	}
+	manifest, err := job.Manifest(tpl)
+	if err != nil {
+		return err
+	}
+	say := func(format string, args ...any) { fmt.Fprintf(o.IO.ErrOut, format+"\n", args...) }
+	say("job %s: %s, with the image and environment of %s", job.Name, shellquote.Join(command...), src.Short())
+	if err := ra.kube.DeleteJob(ctx, job.Name); err != nil {
+		return ra.askError(err)
+	}
+	if err := ra.kube.Create(ctx, manifest); err != nil {
+		if ctxErr(err) {
+			return err
+		}
+		return clierr.New(fmt.Sprintf("the cluster refused job %s: %v", job.Name, err), "lain status   # is the app deployed as expected?")
+	}
+	jr := jobRun{ra: ra, o: o.AppOnCluster, name: job.Name, timeout: time.Duration(o.Timeout)*time.Second + time.Minute, poll: o.Poll}
+	if interactive {
+		return jr.interactive(ctx, command)
+	}
+	if !o.Wait && !o.Follow {
+		jr.printFollowUp()
+		return nil
+	}
+	return jr.follow(ctx)
+}
+
+// templateSource is the workload a job copies: <release>-web, else the
+// first Deployment, else the first StatefulSet.
+func templateSource(ra *runningApp, st *kube.App) (kube.Workload, bool) {
+	if w, ok := st.Workload(ra.app.Release + "-web"); ok && w.Kind == "Deployment" {
+		return w, true
+	}
+	for _, kind := range []string{"Deployment", "StatefulSet"} {
+		for _, w := range st.Workloads {
+			if w.Kind == kind {
+				return w, true
+			}
+		}
+	}
+	return kube.Workload{}, false
+}
+
+// templateContainers lists the containers of a pod template by name.
+func templateContainers(tpl map[string]any) []kube.Container {
+	spec, _ := tpl["spec"].(map[string]any)
+	list, _ := spec["containers"].([]any)
+	var out []kube.Container
+	for _, c := range list {
+		if m, ok := c.(map[string]any); ok {
+			name, _ := m["name"].(string)
+			out = append(out, kube.Container{Name: name})
+		}
+	}
+	return out
+}
+
+// jobRun follows one Job lain created (lain job, lain create-job).
+type jobRun struct {
+	ra      *runningApp
+	o       AppOnCluster
+	name    string
+	timeout time.Duration
+	poll    time.Duration
+}
+
+func (j jobRun) say(format string, args ...any) {
+	fmt.Fprintf(j.o.IO.ErrOut, format+"\n", args...)
+}
+
+func (j jobRun) printFollowUp() {
+	j.say("job %s created; follow it with:\n  kubectl logs -f job/%s\n  kubectl get job %s   # COMPLETIONS 1/1 when done\n  kubectl delete job %s", j.name, j.name, j.name, j.name)
+}
+
+// follow streams the Job's log until it ends and returns its exit code.
+func (j jobRun) follow(ctx context.Context) error {
+	wctx, cancel := context.WithTimeout(ctx, j.timeout)
+	defer cancel()
+	st, err := j.ra.kube.WatchJob(wctx, j.name, kube.Watch{App: j.ra.app.Name, Say: j.o.IO.ErrOut, Poll: j.poll})
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return clierr.New(fmt.Sprintf("job %s did not finish within %s; it goes on in the cluster", j.name, j.timeout), "kubectl logs -f job/"+j.name)
+	case err != nil:
+		if ctxErr(err) {
+			return err
+		}
+		return j.ra.askError(err)
+	}
+	code := st.ExitCode(j.ra.app.Name)
+	switch {
+	case st.Failed && st.Reason != "":
+		j.say("job %s failed: %s: %s (exit %d)", j.name, st.Reason, st.Message, code)
+	case code != 0:
+		j.say("job %s failed: the command exited with %d", j.name, code)
+	default:
+		j.say("job %s succeeded", j.name)
+	}
+	return passExitCode(code)
+}
+
+// interactive waits for the idle Job's pod, runs command in it on the
+// user's terminal, then deletes the Job.
+func (j jobRun) interactive(ctx context.Context, command []string) error {
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	var pod kube.Pod
+	for pod.Name == "" {
+		st, err := j.ra.kube.Job(wctx, j.name)
+		if err != nil {
+			return j.ra.askError(err)
+		}
+		for _, p := range st.Pods {
+			if p.Phase == "Running" {
+				pod = p
+			}
+		}
+		if st.Done {
+			return clierr.New(fmt.Sprintf("job %s ended before its container could be used", j.name), "kubectl describe job "+j.name)
+		}
+		if pod.Name == "" {
+			select {
+			case <-wctx.Done():
+				return clierr.New(fmt.Sprintf("the pod of job %s did not start within 5 minutes", j.name), "kubectl describe job "+j.name)
+			case <-time.After(pollOr(j.poll)):
+			}
+		}
+	}
+	code, err := j.ra.kube.Exec(ctx, kube.ExecOptions{Pod: pod.Name, Container: pod.MainContainer(j.ra.app.Name), Command: command, TTY: true, Stdin: j.o.IO.In})
+	if derr := j.ra.kube.DeleteJob(context.WithoutCancel(ctx), j.name); derr != nil {
+		j.say("warning: could not delete job %s: %v", j.name, derr)
+	}
+	if err != nil {
+		return err
+	}
+	return passExitCode(code)
+}
+
+func pollOr(d time.Duration) time.Duration {
+	if d == 0 {
+		return time.Second
+	}
+	return d
+}

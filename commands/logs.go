@@ -1,0 +1,142 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/dashboards"
+	"github.com/lain-cli/lain/internal/kube"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+// LogsOptions are the inputs of `lain logs`.
+type LogsOptions struct {
+	AppOnCluster
+
+	Proc   string // "" for every proc
+	Tail   int
+	Follow bool
+	Stern  bool
+	Kibana bool
+}
+
+// NewCmdLogs builds `lain logs`.
+func NewCmdLogs(f *cmdutil.Factory) *cobra.Command {
+	o := &LogsOptions{}
+	cmd := &cobra.Command{
+		Use:   "logs [PROC]",
+		Short: "Print the logs of a proc's pods (all procs without PROC), each line prefixed with its pod",
+		Long: `Print the last --tail lines of every pod of PROC (or of the whole app) with
+kubectl logs, each line prefixed with [pod/NAME/CONTAINER]. On a terminal it
+keeps following new lines until Ctrl-C (--follow=false to stop at once);
+piped or in CI it prints and exits unless --follow.
+
+--stern uses stern (colours per pod, follows pods that come and go) when it
+is installed. --kibana prints the Kibana link for the app's (or PROC's) logs,
+from the cluster's kibana value: older logs than the pods keep are there.`,
+		Example: `  lain logs web
+  lain logs web --tail 20
+  lain logs --stern          # every proc, with stern
+  lain logs web --kibana     # the Kibana URL`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: runningProcs(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.fillFrom(f); err != nil {
+				return err
+			}
+			if len(args) == 1 {
+				o.Proc = args[0]
+			}
+			if !cmd.Flags().Changed("follow") {
+				o.Follow = f.IO.IsStdoutTTY()
+			}
+			return runLogs(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&o.Tail, "tail", 200, "how many recent lines of each pod (-1: all)")
+	fl.BoolVar(&o.Follow, "follow", false, "keep printing new lines until Ctrl-C (default: on a terminal)")
+	fl.BoolVar(&o.Stern, "stern", false, "use stern instead of kubectl logs")
+	fl.BoolVar(&o.Kibana, "kibana", false, "print the Kibana URL of these logs instead")
+	cmd.MarkFlagsMutuallyExclusive("stern", "kibana")
+	return cmd
+}
+
+func runLogs(ctx context.Context, o *LogsOptions) error {
+	ra, st, err := o.loadDeployed(ctx)
+	if err != nil {
+		return err
+	}
+	selector, proc := kube.AppSelector(ra.app.Name), ""
+	if o.Proc != "" {
+		name, ok := ra.instanceName(st, o.Proc)
+		if !ok {
+			return clierr.Usage(fmt.Sprintf("%s has no proc %q on cluster %s (it has: %s)", ra.app.Name, o.Proc, ra.cluster.Cluster, joinComma(ra.procNames(st, "Deployment", "StatefulSet", "CronJob", "Job"))),
+				"lain logs PROC   # or lain logs, for every proc")
+		}
+		w, _ := st.Workload(name)
+		selector, proc = kube.InstanceSelector(ra.app.Name, name), procOfInstance(ra, name)
+		if w.Kind == "CronJob" {
+			// A cronjob's pods carry its name as their instance too.
+			fmt.Fprintf(o.IO.ErrOut, "note: Jobs are cleaned up after a while; older runs' logs are in Kibana%s\n", kibanaHint(ra, proc))
+		}
+	}
+	if o.Kibana {
+		url := dashboards.Kibana(ra.cluster.Values.Kibana, ra.app.Release, proc)
+		if url == "" {
+			return clierr.New(fmt.Sprintf("cluster %s has no kibana in its cluster values", ra.cluster.Cluster), "lain logs "+o.Proc+"   # kubectl logs instead")
+		}
+		fmt.Fprintln(o.IO.Out, url)
+		return nil
+	}
+	pods := 0
+	for _, w := range st.Workloads {
+		if proc == "" || w.Name == ra.app.Release+"-"+proc || w.Name == o.Proc {
+			pods += len(w.Pods)
+		}
+	}
+	if pods == 0 {
+		return clierr.New(fmt.Sprintf("no pods of %s on cluster %s right now", orAll(o.Proc, ra.app.Name), ra.cluster.Cluster), "lain status   # what runs, and what is wrong")
+	}
+	tail := strconv.Itoa(o.Tail)
+	if o.Stern {
+		args := []string{"--selector", selector, "--tail", tail}
+		if !o.Follow {
+			args = append(args, "--no-follow")
+		}
+		_, err := o.Runner.Run(ctx, runner.Cmd{Name: "stern", Args: args})
+		return logsError(err, ra, proc)
+	}
+	args := []string{"logs", "-l", selector, "--prefix", "--tail=" + tail, "--max-log-requests=" + strconv.Itoa(max(pods, 5))}
+	if o.Follow {
+		args = append(args, "-f")
+	}
+	_, err = o.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: args})
+	return logsError(err, ra, proc)
+}
+
+func logsError(err error, ra *runningApp, proc string) error {
+	if err == nil || ctxErr(err) {
+		return err
+	}
+	return &clierr.Error{Msg: "could not read the logs: " + err.Error(), Next: "lain logs --stern   # or Kibana" + kibanaHint(ra, proc), Err: err}
+}
+
+func kibanaHint(ra *runningApp, proc string) string {
+	if u := dashboards.Kibana(ra.cluster.Values.Kibana, ra.app.Release, proc); u != "" {
+		return ": " + u
+	}
+	return ""
+}
+
+func orAll(proc, appname string) string {
+	if proc == "" {
+		return appname
+	}
+	return "proc " + proc
+}

@@ -1,0 +1,131 @@
+package secretedit
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseReportsEveryProblemWithItsLine(t *testing.T) {
+	text := "# header\nGOOD: \"1\"\n9BAD: x\nPORT: 8080\nDEBUG: true\nEMPTY:\nLIST: [a]\nGOOD: again\n"
+	_, problems := Env.Parse("edit.yaml", []byte(text))
+	want := []string{
+		"edit.yaml:3: 9BAD: not a valid environment variable name (letters, digits and _, not starting with a digit)",
+		`edit.yaml:4: PORT: must be a string, got 8080 (int): quote it: PORT: "8080"`,
+		`edit.yaml:5: DEBUG: must be a string, got true (bool): quote it: DEBUG: "true"`,
+		`edit.yaml:6: EMPTY: has no value: write EMPTY: "" for an empty one`,
+		"edit.yaml:7: LIST: must be a string, got a list",
+		"edit.yaml:8: GOOD: appears twice (first on line 2)",
+	}
+	if !reflect.DeepEqual(problems, want) {
+		t.Fatalf("got\n%s", strings.Join(problems, "\n"))
+	}
+	for _, bad := range []string{"a: [unclosed\n", "{}\nFOO: bar\n", "A: b\n---\nC: d\n", "- a\n"} {
+		if _, p := Env.Parse("e.yaml", []byte(bad)); len(p) != 1 {
+			t.Errorf("%q: %v", bad, p)
+		}
+	}
+	if d, p := Env.Parse("e.yaml", []byte("# only comments\n")); len(p) != 0 || len(d) != 0 {
+		t.Error("an empty edit is an empty Secret")
+	}
+	if _, p := Files.Parse("s.yaml", []byte("a/b.txt: x\nok.txt: y\n")); len(p) != 1 || !strings.Contains(p[0], "a/b.txt: not a valid file name") {
+		t.Error(p)
+	}
+}
+
+func TestEncodeRoundTrips(t *testing.T) {
+	data := map[string][]byte{"config.json": []byte("{\n  \"a\": 1\n}\n"), "PORT": []byte("8080"), "key.bin": {0xff, 0, 1}, "EMPTY": {}}
+	text := Encode(data)
+	if !strings.Contains(string(text), "config.json: |\n  {\n") || !strings.Contains(string(text), `PORT: "8080"`) || !strings.Contains(string(text), "key.bin: !!binary") {
+		t.Errorf("%s", text)
+	}
+	back, problems := Files.Parse("x", text)
+	if len(problems) > 0 || !reflect.DeepEqual(back, data) {
+		t.Fatalf("%v %q", problems, back)
+	}
+	if string(Encode(nil)) != "{}\n" {
+		t.Error("empty")
+	}
+}
+
+func TestDiffNamesKeysOnly(t *testing.T) {
+	d := Diff(map[string][]byte{"A": []byte("1"), "B": []byte("2"), "C": []byte("3")}, map[string][]byte{"A": []byte("1"), "B": []byte("changed"), "D": []byte("4")})
+	if d.String() != "added D; changed B; removed C" {
+		t.Error(d.String())
+	}
+}
+
+func TestEnvFiles(t *testing.T) {
+	d, warnings, err := ParseEnvFile("prod.yaml", []byte("A: x\nPORT: 8080\n"))
+	if err != nil || string(d["PORT"]) != "8080" || len(warnings) != 1 || !strings.Contains(warnings[0], `prod.yaml:2: PORT: 8080 is a int in the file; stored as the text "8080"`) {
+		t.Fatal(d, warnings, err)
+	}
+	d, _, err = ParseEnvFile("prod.env", []byte("# c\nexport A=1\nB=\"two words\"\nC='x=y'\nMSG=hello: world\n"))
+	if err != nil || !reflect.DeepEqual(d, map[string][]byte{"A": []byte("1"), "B": []byte("two words"), "C": []byte("x=y"), "MSG": []byte("hello: world")}) {
+		t.Fatal(d, err)
+	}
+	if _, _, err := ParseEnvFile("bad.env", []byte("A=1\nnonsense\n")); err == nil || !strings.Contains(err.Error(), "bad.env:2:") {
+		t.Fatal(err)
+	}
+}
+
+func TestSecretFileAcceptsAManifest(t *testing.T) {
+	d, p := Files.ParseSecretFile("s.yaml", []byte("apiVersion: v1\nkind: Secret\nmetadata: {name: hello-secret}\ndata:\n  a.txt: plain text\nstringData:\n  b.txt: more\n"))
+	if len(p) > 0 || !reflect.DeepEqual(d, map[string][]byte{"a.txt": []byte("plain text"), "b.txt": []byte("more")}) {
+		t.Fatal(d, p)
+	}
+}
+
+func TestKeptFiles(t *testing.T) {
+	dir := t.TempDir()
+	k := KeptFor(dir, "prod", "hello-secret", "config.json")
+	if k.Path != filepath.Join(dir, "prod", "hello-secret--config.json") {
+		t.Fatal(k.Path)
+	}
+	if b, err := k.Load(); b != nil || err != nil {
+		t.Fatal(b, err)
+	}
+	if err := k.Save([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(k.Path)
+	dst, _ := os.Stat(filepath.Dir(k.Path))
+	if st.Mode().Perm() != 0o600 || dst.Mode().Perm() != 0o700 {
+		t.Errorf("modes %v %v", st.Mode(), dst.Mode())
+	}
+	if b, _ := k.Load(); string(b) != "x" {
+		t.Fatal(string(b))
+	}
+	if k.Remove() != nil || k.Remove() != nil {
+		t.Fatal("remove")
+	}
+	env := map[string]string{"XDG_STATE_HOME": "/state"}
+	if got := KeptDir(func(k string) string { return env[k] }, "/home/u", "linux"); got != "/state/lain/edits" {
+		t.Error(got)
+	}
+	if got := KeptDir(func(string) string { return "" }, "/home/u", "linux"); got != "/home/u/.local/state/lain/edits" {
+		t.Error(got)
+	}
+}
+
+func TestEditorCommand(t *testing.T) {
+	env := map[string]string{}
+	get := func(k string) string { return env[k] }
+	if got, _ := EditorCommand(get, "linux"); !reflect.DeepEqual(got, []string{"vi"}) {
+		t.Error(got)
+	}
+	if got, _ := EditorCommand(get, "windows"); !reflect.DeepEqual(got, []string{"notepad"}) {
+		t.Error(got)
+	}
+	env["VISUAL"] = "nano"
+	env["EDITOR"] = "code --wait"
+	if got, _ := EditorCommand(get, "linux"); !reflect.DeepEqual(got, []string{"code", "--wait"}) {
+		t.Error("EDITOR first, then VISUAL:", got)
+	}
+	env["EDITOR"] = "'unclosed"
+	if _, err := EditorCommand(get, "linux"); err == nil {
+		t.Error("bad EDITOR")
+	}
+}

@@ -1,0 +1,321 @@
+package secretedit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/kube"
+	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/webhook"
+	"github.com/lain-cli/lain/prompts"
+)
+
+// Session is everything an env or secret command touches.
+type Session struct {
+	Kind     Kind
+	App      string // appname
+	Cluster  string
+	IO       *iostreams.IOStreams
+	Prompter prompts.Prompter
+	Kube     *kube.Client
+	Runner   runner.Runner // runs the editor
+	Editor   []string      // EditorCommand
+	KeptDir  string
+	DryRun   bool
+	// User, Webhook and HTTP announce a change (keys only).
+	User    string
+	Webhook webhook.Config
+	HTTP    *http.Client
+	// AutoPilot restarts the app gracefully after a change (Restart).
+	AutoPilot bool
+	// Restart restarts the app's pods so they read the Secret again.
+	Restart func(ctx context.Context) error
+	// Deployed reports whether the app runs on the cluster (for the advice
+	// printed after a change).
+	Deployed func(ctx context.Context) bool
+}
+
+func (s *Session) name() string { return s.Kind.SecretName(s.App) }
+
+func (s *Session) say(format string, args ...any) {
+	fmt.Fprintf(s.IO.ErrOut, format+"\n", args...)
+}
+
+// current reads the Secret; on first use it creates it with the defaults
+// (printed; under --dry-run only printed, and the defaults are returned).
+func (s *Session) current(ctx context.Context) (*kube.Secret, error) {
+	sec, err := s.Kube.GetSecret(ctx, s.name())
+	if err == nil {
+		return sec, nil
+	}
+	if !errors.Is(err, kube.ErrNotFound) {
+		return nil, s.clusterError("read", err)
+	}
+	sec = &kube.Secret{Name: s.name(), Data: s.Kind.Defaults(s.App)}
+	s.say("%s does not exist on cluster %s yet: creating it (first use)", s.name(), s.Cluster)
+	if err := s.Kube.ApplySecret(ctx, sec); err != nil {
+		return nil, s.clusterError("create", err)
+	}
+	if s.DryRun {
+		return sec, nil
+	}
+	return s.Kube.GetSecret(ctx, s.name())
+}
+
+func (s *Session) clusterError(verb string, err error) error {
+	var nf *runner.NotFoundError
+	if errors.As(err, &nf) {
+		return err
+	}
+	return &clierr.Error{Msg: fmt.Sprintf("could not %s %s on cluster %s: %s", verb, s.name(), s.Cluster, oneLine(err)), Next: "kubectl get secret " + s.name() + "   # is the cluster reachable? (lain doctor checks)", Err: err}
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " | ")
+}
+
+// Show prints the Secret as decoded YAML, or one file's content.
+func (s *Session) Show(ctx context.Context, file string) error {
+	sec, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		_, err := s.IO.Out.Write(Encode(sec.Data))
+		s.adviseIfNotDeployed(ctx)
+		return err
+	}
+	v, ok := sec.Data[file]
+	if !ok {
+		return s.noSuchFile(sec, file)
+	}
+	_, err = s.IO.Out.Write(v)
+	return err
+}
+
+func (s *Session) noSuchFile(sec *kube.Secret, file string) error {
+	return clierr.Usage(fmt.Sprintf("%s has no file %q (it has: %s)", s.name(), file, strings.Join(sec.Keys(), ", ")),
+		"lain secret edit "+file+"   # creates it")
+}
+
+// Edit opens the Secret (or one file of it) in the editor, validates the
+// result, shows the keys it changes, asks on a terminal, and applies it.
+// An edit that is not applied stays in its kept file, and the next Edit
+// starts from there.
+func (s *Session) Edit(ctx context.Context, file string) error {
+	sec, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	kept := KeptFor(s.KeptDir, s.Cluster, s.name(), file)
+	text, err := kept.Load()
+	if err != nil {
+		return err
+	}
+	if text != nil {
+		s.say("resuming your edit that was not applied, kept in %s\n  (delete that file to start again from the cluster's %s)", kept.Path, s.name())
+	} else if file != "" {
+		text = sec.Data[file]
+	} else {
+		text = []byte(s.Kind.Header(s.App, s.Cluster))
+		if len(sec.Data) > 0 {
+			text = append(text, Encode(sec.Data)...)
+		}
+	}
+	if err := kept.Save(text); err != nil {
+		return err
+	}
+	if err := runEditor(ctx, s.Runner, s.Editor, kept.Path, s.IO.In); err != nil {
+		return s.keptError(kept, "the editor did not finish ("+oneLine(err)+")", err)
+	}
+	edited, err := kept.Load()
+	if err != nil {
+		return err
+	}
+	var after map[string][]byte
+	if file != "" {
+		after = copyData(sec.Data)
+		after[file] = edited
+	} else {
+		var problems []string
+		after, problems = s.Kind.Parse(kept.Path, edited)
+		if len(problems) > 0 {
+			return &clierr.Error{
+				Msg:  fmt.Sprintf("%s was not changed: your edit has problems:\n  %s\nyour edit is kept in %s", s.name(), strings.Join(problems, "\n  "), kept.Path),
+				Next: s.resumeCommand(file) + "   # opens your kept edit again",
+				Code: clierr.ExitUsage,
+			}
+		}
+	}
+	return s.apply(ctx, sec, after, kept, file, true)
+}
+
+func (s *Session) resumeCommand(file string) string {
+	cmd := "lain " + s.Kind.Command() + " edit"
+	if file != "" {
+		cmd += " " + file
+	}
+	return cmd
+}
+
+func (s *Session) keptError(kept Kept, why string, err error) error {
+	return &clierr.Error{Msg: fmt.Sprintf("%s was not changed: %s; your edit is kept in %s", s.name(), why, kept.Path), Next: s.resumeCommand(fileOf(kept, s.name())) + "   # opens your kept edit again", Err: err}
+}
+
+func fileOf(k Kept, secret string) string {
+	base := k.Path[strings.LastIndexAny(k.Path, `/\`)+1:]
+	if f, ok := strings.CutPrefix(base, secret+"--"); ok {
+		return f
+	}
+	return ""
+}
+
+func copyData(d map[string][]byte) map[string][]byte {
+	out := make(map[string][]byte, len(d))
+	for k, v := range d {
+		out[k] = v
+	}
+	return out
+}
+
+// apply writes after over sec: shows the keys that change, asks (confirm
+// and a terminal), writes, announces, restarts on --auto-pilot. kept is
+// removed on success, and keeps the edit otherwise (zero Kept: nothing to
+// keep, e.g. `env add`).
+func (s *Session) apply(ctx context.Context, sec *kube.Secret, after map[string][]byte, kept Kept, file string, confirm bool) error {
+	diff := Diff(sec.Data, after)
+	if diff.Empty() {
+		s.say("%s: no changes", s.name())
+		if kept.Path != "" {
+			return kept.Remove()
+		}
+		return nil
+	}
+	s.say("%s on cluster %s: %s", s.name(), s.Cluster, diff.String())
+	if confirm && s.IO.CanPrompt() {
+		ok, err := s.Prompter.Confirm(fmt.Sprintf("Apply these changes to %s on cluster %s?", s.name(), s.Cluster), true)
+		if err != nil {
+			if kept.Path != "" {
+				return s.keptError(kept, "interrupted", err)
+			}
+			return err
+		}
+		if !ok {
+			if kept.Path != "" {
+				return s.keptError(kept, "you did not confirm", nil)
+			}
+			return clierr.New(s.name()+" was not changed: you did not confirm", "")
+		}
+	}
+	next := &kube.Secret{Name: sec.Name, Data: after, Labels: sec.Labels, ResourceVersion: sec.ResourceVersion}
+	if err := s.Kube.ApplySecret(ctx, next); err != nil {
+		why := "the cluster refused it: " + oneLine(err)
+		if errors.Is(err, kube.ErrConflict) {
+			why = "someone changed it on the cluster while you edited (" + oneLine(err) + "); the next edit shows the keys that differ from their version"
+		}
+		if kept.Path == "" {
+			return &clierr.Error{Msg: s.name() + " was not changed: " + why, Err: err}
+		}
+		return s.keptError(kept, why, err)
+	}
+	if s.DryRun {
+		if kept.Path != "" {
+			s.say("dry run: %s was not changed; your edit is kept in %s", s.name(), kept.Path)
+		}
+		return nil
+	}
+	if kept.Path != "" {
+		if err := kept.Remove(); err != nil {
+			s.say("warning: could not remove %s: %v", kept.Path, err)
+		}
+	}
+	s.say("%s updated", s.name())
+	s.announce(ctx, diff)
+	return s.afterChange(ctx)
+}
+
+func (s *Session) announce(ctx context.Context, diff webhook.KeyChanges) {
+	if s.HTTP == nil {
+		return
+	}
+	msg := webhook.Message{App: s.App, Cluster: s.Cluster, User: s.User, Event: s.Kind.Command() + " change", Object: s.name(), Keys: &diff}
+	if err := webhook.Send(ctx, s.HTTP, s.Webhook, msg); err != nil {
+		s.say("warning: %v", err)
+	}
+}
+
+// afterChange restarts the app on --auto-pilot, or says how to.
+func (s *Session) afterChange(ctx context.Context) error {
+	if s.Deployed != nil && !s.Deployed(ctx) {
+		s.say("%s is not deployed on cluster %s yet: its pods will read %s when you deploy it (lain deploy)", s.App, s.Cluster, s.name())
+		return nil
+	}
+	if s.AutoPilot && s.Restart != nil {
+		s.say("--auto-pilot: restarting %s gracefully so its pods read the new %s", s.App, s.name())
+		return s.Restart(ctx)
+	}
+	s.say("running pods read %s when they start; restart them gracefully with:\n  kubectl rollout restart deployment -l %s\n(with lain --auto-pilot %s ..., lain does it for you)", s.name(), kube.AppSelector(s.App), s.Kind.Command())
+	return nil
+}
+
+func (s *Session) adviseIfNotDeployed(ctx context.Context) {
+	if s.Deployed != nil && !s.Deployed(ctx) {
+		s.say("note: %s is not deployed on cluster %s yet (lain deploy)", s.App, s.Cluster)
+	}
+}
+
+// Set adds or replaces keys (env add, addfile; secret add).
+func (s *Session) Set(ctx context.Context, values map[string][]byte) error {
+	if err := s.checkKeys(values); err != nil {
+		return err
+	}
+	sec, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	after := copyData(sec.Data)
+	for k, v := range values {
+		after[k] = v
+	}
+	return s.apply(ctx, sec, after, Kept{}, "", false)
+}
+
+func (s *Session) checkKeys(values map[string][]byte) error {
+	var problems []string
+	for _, k := range sortedKeys(values) {
+		if why := s.Kind.ValidKey(k); why != "" {
+			problems = append(problems, k+": "+why)
+		}
+	}
+	if len(problems) > 0 {
+		return clierr.Usage(s.name()+" was not changed:\n  "+strings.Join(problems, "\n  "), "lain "+s.Kind.Command()+" --help")
+	}
+	return nil
+}
+
+// Replace makes the Secret hold exactly data (secret apply -f FILE).
+func (s *Session) Replace(ctx context.Context, data map[string][]byte) error {
+	if err := s.checkKeys(data); err != nil {
+		return err
+	}
+	sec, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	return s.apply(ctx, sec, data, Kept{}, "", false)
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,163 @@
+package secretedit
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/kube"
+	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/webhook"
+	"github.com/lain-cli/lain/prompts"
+)
+
+const helloEnv = `{"metadata":{"name":"hello-env","resourceVersion":"42"},"data":{"FOO":"YmFy","PORT":"ODA4MA=="}}`
+
+type sessionEnv struct {
+	s        *Session
+	rec      *runner.Recorder
+	out, err *strings.Builder
+	hooks    []string
+	prompter *prompts.Scripted
+}
+
+// newSession edits hello-env with a recorded kubectl and a real editor:
+// a shell script (script is its body; the file is $1).
+func newSession(t *testing.T, script string) *sessionEnv {
+	t.Helper()
+	e := &sessionEnv{rec: &runner.Recorder{}, out: &strings.Builder{}, err: &strings.Builder{}, prompter: &prompts.Scripted{}}
+	e.rec.On("kubectl get secret hello-env -o json", helloEnv, 0)
+	ed := filepath.Join(t.TempDir(), "ed.sh")
+	os.WriteFile(ed, []byte("#!/bin/sh\n"+script+"\n"), 0o755)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		e.hooks = append(e.hooks, string(b))
+	}))
+	t.Cleanup(srv.Close)
+	ios, _, _, _ := iostreams.Test()
+	ios.Out, ios.ErrOut = e.out, e.err
+	e.s = &Session{
+		Kind: Env, App: "hello", Cluster: "prod", IO: ios, Prompter: e.prompter,
+		Kube:   kube.New(e.rec),
+		Runner: runner.NewExec(runner.Options{Out: io.Discard, ErrOut: io.Discard, Env: os.Environ()}),
+		Editor: []string{ed}, KeptDir: t.TempDir(), User: "alice",
+		Webhook: webhook.Config{URL: srv.URL}, HTTP: srv.Client(),
+	}
+	return e
+}
+
+func (e *sessionEnv) sent(t *testing.T) map[string][]byte {
+	t.Helper()
+	for i, l := range e.rec.Lines {
+		if l == "kubectl replace -f -" || l == "kubectl create -f -" {
+			b, _ := io.ReadAll(e.rec.Cmds[i].Stdin)
+			var s struct{ Data map[string][]byte }
+			json.Unmarshal(b, &s)
+			return s.Data
+		}
+	}
+	return nil
+}
+
+func TestEditAppliesAndAnnouncesKeys(t *testing.T) {
+	e := newSession(t, `sed -i 's/^FOO: .*/FOO: baz/' "$1"; echo 'NEW: "1"' >> "$1"`)
+	if err := e.s.Edit(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if d := e.sent(t); string(d["FOO"]) != "baz" || string(d["NEW"]) != "1" || string(d["PORT"]) != "8080" {
+		t.Fatalf("sent %q\n%s", d, e.rec)
+	}
+	if !strings.Contains(e.err.String(), "hello-env on cluster prod: added NEW; changed FOO\n") {
+		t.Error(e.err.String())
+	}
+	if len(e.hooks) != 1 || !strings.Contains(e.hooks[0], `"added":["NEW"]`) || strings.Contains(e.hooks[0], "baz") {
+		t.Errorf("hooks %q", e.hooks)
+	}
+	if b, _ := KeptFor(e.s.KeptDir, "prod", "hello-env", "").Load(); b != nil {
+		t.Error("kept file left behind")
+	}
+}
+
+func TestEditNotConfirmedIsKept(t *testing.T) {
+	e := newSession(t, `echo 'NEW: "1"' >> "$1"`)
+	e.s.IO.SetTTY(true, true, true)
+	e.prompter.Expect("confirm", "Apply these changes to hello-env on cluster prod?", false)
+	err := e.s.Edit(context.Background(), "")
+	kept := KeptFor(e.s.KeptDir, "prod", "hello-env", "")
+	if got := clierr.Format(err); !strings.Contains(got, "hello-env was not changed: you did not confirm; your edit is kept in "+kept.Path) ||
+		!strings.Contains(got, "next: lain env edit") {
+		t.Fatal(got)
+	}
+	if e.sent(t) != nil {
+		t.Fatal("applied without confirmation")
+	}
+	if b, _ := kept.Load(); !strings.Contains(string(b), `NEW: "1"`) {
+		t.Fatalf("kept %q", b)
+	}
+	// The next edit starts from it.
+	e2 := newSession(t, "true")
+	e2.s.KeptDir = e.s.KeptDir
+	if err := e2.s.Edit(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if d := e2.sent(t); string(d["NEW"]) != "1" || !strings.Contains(e2.err.String(), "resuming your edit") {
+		t.Fatalf("%q %s", d, e2.err)
+	}
+}
+
+func TestEditorFailureKeepsTheEdit(t *testing.T) {
+	e := newSession(t, `echo 'NEW: "1"' >> "$1"; exit 1`)
+	err := e.s.Edit(context.Background(), "")
+	if got := clierr.Format(err); !strings.Contains(got, "the editor did not finish") || !strings.Contains(got, "your edit is kept in") {
+		t.Fatal(got)
+	}
+}
+
+func TestEditOneFileOfTheSecret(t *testing.T) {
+	e := newSession(t, `printf 'new content\n' > "$1"`)
+	e.s.Kind = Files
+	e.rec = &runner.Recorder{}
+	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":{"a.txt":"YQ=="}}`, 0)
+	e.s.Kube = kube.New(e.rec)
+	if err := e.s.Edit(context.Background(), "b.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if d := e.sent(t); string(d["a.txt"]) != "a" || string(d["b.txt"]) != "new content\n" {
+		t.Fatalf("%q", d)
+	}
+}
+
+func TestFirstUseCreatesTheSecret(t *testing.T) {
+	e := newSession(t, "true")
+	e.s.Kind = Files
+	e.rec = &runner.Recorder{}
+	e.rec.OnError("kubectl get secret hello-secret -o json", &runner.ExitError{Code: 1, Stderr: `Error from server (NotFound): secrets "hello-secret" not found`})
+	e.s.Kube = kube.New(e.rec)
+	e.s.DryRun = true
+	e.rec.DryRun = true
+	if err := e.s.Show(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(e.out.String(), "topsecret.txt: |\n") || !strings.Contains(e.err.String(), "hello-secret does not exist on cluster prod yet: creating it (first use)") {
+		t.Fatalf("%s\n%s", e.out, e.err)
+	}
+	if d := e.sent(t); string(d[ExampleFile]) == "" {
+		t.Fatalf("created %q\n%s", d, e.rec)
+	}
+}
+
+func TestSetRejectsBadNames(t *testing.T) {
+	e := newSession(t, "true")
+	err := e.s.Set(context.Background(), map[string][]byte{"1X": []byte("v"), "OK": []byte("v")})
+	if clierr.Code(err) != clierr.ExitUsage || !strings.Contains(err.Error(), "1X: not a valid environment variable name") || len(e.rec.Lines) != 0 {
+		t.Fatal(err, e.rec)
+	}
+}

@@ -1,0 +1,201 @@
+// Package statusview shows how an app is doing: its pods (phase, ready,
+// restarts, age, node), what is wrong with the unhealthy ones (last log
+// lines, events), kubectl top figures when the cluster has metrics, and
+// each ingress URL's HTTP status. Collect gathers a Report; WritePlain
+// prints it once (lain status -s); Live redraws it full-screen every few
+// seconds until q or Ctrl-C.
+package statusview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lain-cli/lain/internal/kube"
+)
+
+// Report is one look at the app.
+type Report struct {
+	App, Cluster, Namespace string
+	Taken                   time.Time
+	State                   *kube.App
+	// Usage is kubectl top per pod; nil without metrics.
+	Usage map[string]kube.Usage
+	// MetricsNote says why there are no figures ("" when there are).
+	MetricsNote string
+	Diagnoses   []kube.Diagnosis
+	URLs        []URLCheck
+}
+
+// URLCheck is one ingress URL probed from this machine.
+type URLCheck struct {
+	URL    string
+	Status int    // HTTP status; 0 when there was no answer
+	Err    string // why there was no answer
+}
+
+// Bad is true for an answer that says the app behind is broken (5xx).
+// No answer at all is not counted against the app: the URL may simply not
+// be reachable from where lain runs (VPN, DNS, no ingress controller).
+func (u URLCheck) Bad() bool { return u.Status >= 500 }
+
+// Healthy is true when every workload has its replicas, every long-running
+// pod is ready, and no URL answers with a server error.
+func (r *Report) Healthy() bool {
+	if r.State == nil || !r.State.Deployed() || !r.State.Healthy() {
+		return false
+	}
+	for _, u := range r.URLs {
+		if u.Bad() {
+			return false
+		}
+	}
+	return true
+}
+
+// Summary is one line: healthy, or what is wrong.
+func (r *Report) Summary() string {
+	if r.State == nil || !r.State.Deployed() {
+		return kube.NotDeployedMessage(r.App, r.Cluster, r.Namespace)
+	}
+	var bad []string
+	for _, w := range r.State.Workloads {
+		if m := w.Missing(); m > 0 {
+			bad = append(bad, fmt.Sprintf("%s has %d of %d replicas ready", w.Short(), w.Ready, w.Desired))
+			continue
+		}
+		n := 0
+		for _, p := range w.Pods {
+			if !p.IsJob() && !p.Healthy() {
+				n++
+			}
+		}
+		if n > 0 {
+			bad = append(bad, fmt.Sprintf("%s has %d unhealthy pod(s)", w.Short(), n))
+		}
+	}
+	for _, u := range r.URLs {
+		if u.Bad() {
+			bad = append(bad, fmt.Sprintf("%s answers %d", u.URL, u.Status))
+		}
+	}
+	if len(bad) == 0 {
+		return fmt.Sprintf("%s is healthy on cluster %s", r.App, r.Cluster)
+	}
+	return fmt.Sprintf("%s is unhealthy on cluster %s: %s", r.App, r.Cluster, strings.Join(bad, "; "))
+}
+
+// Collector gathers Reports of one app.
+type Collector struct {
+	Kube      *kube.Client
+	HTTP      *http.Client
+	App       string
+	Cluster   string
+	Namespace string
+	Now       func() time.Time
+	// LogLines and Events bound what is shown per unhealthy pod.
+	LogLines, Events int
+	// ProbeTimeout bounds each URL probe.
+	ProbeTimeout time.Duration
+
+	noMetrics string // set once kubectl top said there are no metrics
+}
+
+// Collect looks at the app once. Only the main query failing is an error;
+// metrics, diagnoses and probes are best effort.
+func (c *Collector) Collect(ctx context.Context) (*Report, error) {
+	if c.LogLines == 0 {
+		c.LogLines = 10
+	}
+	if c.Events == 0 {
+		c.Events = 5
+	}
+	if c.ProbeTimeout == 0 {
+		c.ProbeTimeout = 3 * time.Second
+	}
+	state, err := c.Kube.AppState(ctx, c.App)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{App: c.App, Cluster: c.Cluster, Namespace: c.Namespace, Taken: c.Now(), State: state}
+	if !state.Deployed() {
+		return r, nil
+	}
+	var probes sync.WaitGroup
+	probes.Add(1)
+	go func() {
+		defer probes.Done()
+		r.URLs = c.probe(ctx, state.Ingresses)
+	}()
+	if c.noMetrics == "" {
+		usage, err := c.Kube.Top(ctx, kube.AppSelector(c.App))
+		switch {
+		case errors.Is(err, kube.ErrNoMetrics):
+			c.noMetrics = "not available on this cluster (kubectl top needs the metrics API: metrics-server)"
+		case err != nil:
+			r.MetricsNote = "kubectl top failed: " + err.Error()
+		default:
+			r.Usage = usage
+		}
+	}
+	if c.noMetrics != "" {
+		r.MetricsNote = c.noMetrics
+	}
+	if bad := state.Unhealthy(); len(bad) > 0 {
+		r.Diagnoses = c.Kube.Diagnose(ctx, c.App, bad, c.LogLines, c.Events)
+	}
+	probes.Wait()
+	return r, nil
+}
+
+// probe GETs every ingress URL at once, each within ProbeTimeout, without
+// following redirects (a redirect is an answer).
+func (c *Collector) probe(ctx context.Context, ings []kube.Ingress) []URLCheck {
+	var urls []string
+	for _, ing := range ings {
+		urls = append(urls, ing.URLs...)
+	}
+	out := make([]URLCheck, len(urls))
+	client := http.Client{Timeout: c.ProbeTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if c.HTTP != nil {
+		client.Transport = c.HTTP.Transport
+	}
+	var wg sync.WaitGroup
+	for i, u := range urls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = URLCheck{URL: u}
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+			if err != nil {
+				out[i].Err = err.Error()
+				return
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				out[i].Err = shortNetError(err)
+				return
+			}
+			resp.Body.Close()
+			out[i].Status = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// shortNetError drops Go's `Get "url": ` prefix (the URL is shown anyway).
+func shortNetError(err error) string {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) && ue.Unwrap() != nil {
+		err = ue.Unwrap()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "no answer in time"
+	}
+	return err.Error()
+}
