@@ -8,6 +8,7 @@ import (
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/deploy"
 	"github.com/lain-cli/lain/internal/image"
 )
 
@@ -53,6 +54,11 @@ own Dockerfile builds with docker itself: lain refuses to overwrite it.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.fill(f); err != nil {
 				return err
+			}
+			// --deploy deploys the tag just pushed, in this process.
+			o.DeployTag = func(ctx context.Context, tag string) error {
+				return runDeploy(ctx, &DeployOptions{ImageEnv: o.ImageEnv, IgnoreLint: f.Globals.IgnoreLint, AutoPilot: f.Globals.AutoPilot,
+					Sets: []string{"imageTag=" + tag}, Wait: o.IO.IsCI(), Timeout: deploy.DefaultTimeout})
 			}
 			return runBuild(cmd.Context(), o)
 		},

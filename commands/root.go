@@ -77,6 +77,8 @@ lain), and carries your team's cluster configuration inside itself.`,
 		NewCmdInit(f), NewCmdLint(f), NewCmdTemplate(f),
 		NewCmdBuild(f), NewCmdPrepare(f), NewCmdPush(f), NewCmdRun(f), NewCmdSave(f),
 		NewCmdImage(f), NewCmdCompose(f), NewCmdVersion(f),
+		NewCmdDeploy(f), NewCmdRollback(f), NewCmdRedeploy(f), NewCmdUpdateImage(f), NewCmdRestart(f),
+		NewCmdWait(f), NewCmdDelete(f), NewCmdGetValues(f), NewCmdCherry(f), NewCmdSetCanaryGroup(f),
 		NewCmdStatus(f), NewCmdLogs(f), NewCmdX(f), NewCmdJob(f), NewCmdCreateJob(f), NewCmdEnv(f), NewCmdSecret(f),
 	} {
 		if c != nil {

@@ -1,0 +1,64 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+// CherryOptions are the inputs of `lain cherry`.
+type CherryOptions struct {
+	ReleaseEnv
+}
+
+// NewCmdCherry builds `lain cherry`.
+func NewCmdCherry(f *cmdutil.Factory) *cobra.Command {
+	o := &CherryOptions{}
+	return &cobra.Command{
+		Use:   "cherry",
+		Short: "List the commits between the deployed image and HEAD",
+		Long: `Read the image tag the release runs (<commit time>-<commit hash>) and list the
+commits since that one up to HEAD: what the next deploy would ship.`,
+		Example:           `  lain cherry`,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.fillRelease(f); err != nil {
+				return err
+			}
+			return runCherry(cmd.Context(), o)
+		},
+	}
+}
+
+func runCherry(ctx context.Context, o *CherryOptions) error {
+	a, err := o.app()
+	if err != nil {
+		return err
+	}
+	v, err := release.Values(ctx, o.Runner, a.Release, 0)
+	if err == release.ErrNotFound {
+		return clierr.New(fmt.Sprintf("release %s is not deployed", a.Release), "lain deploy")
+	}
+	if err != nil {
+		return err
+	}
+	tag := release.ImageTag(v)
+	_, hash, ok := strings.Cut(tag, "-")
+	if !ok || hash == "" {
+		return clierr.New(fmt.Sprintf("the deployed image tag %q does not name a commit (lain's tags are <commit time>-<commit hash>)", tag), "helm history "+a.Release)
+	}
+	fmt.Fprintf(o.IO.ErrOut, "%s runs %s; commits since then:\n", a.Release, tag)
+	_, err = o.Runner.Run(ctx, runner.Cmd{Name: "git", Args: []string{"log", "--oneline", "--no-decorate", hash + "..HEAD"}, Dir: a.Dir})
+	if err != nil {
+		return clierr.New("git log failed: is commit "+hash+" in this repository? (git fetch may help)", "git fetch && lain cherry")
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+// Package deploy is the flow of lain deploy (reference section 7): lint,
+// check the image, prepare the namespace (the env Secret, node labels, old
+// one-off jobs), refuse or repair what would make helm fail (an ongoing
+// canary, a stuck release), run helm upgrade --install with exactly the
+// options of reference section 6, then follow the rollout and report.
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/lain-cli/lain/internal/app"
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/helmargs"
+	"github.com/lain-cli/lain/internal/image"
+	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/rollout"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+// DefaultTimeout is helm's --timeout and the rollout's limit.
+const DefaultTimeout = 300
+
+// Request is one deploy.
+type Request struct {
+	App     *app.App
+	Cluster *clusterconfig.Config
+	Helm    helmargs.Options // from helmargs.Gather
+	Values  map[string]any   // the merged values files (procs, tests, nodes)
+	// Release defaults to App.Release; <appname>-canary for a canary.
+	Release string
+	Sets    []string // --set k=v, after lain's own options
+	Canary  bool
+	// Promote is set-canary-group --final: the main release is deployed
+	// while the canary still runs (it is deleted afterwards).
+	Promote bool
+	// Build builds and pushes the image of tag when it is missing (--build,
+	// --auto-pilot); nil: a missing image stops the deploy.
+	Build     func(ctx context.Context, tag string) error
+	AutoPilot bool
+	Wait      bool // follow the rollout (--wait, CI)
+	DryRun    bool
+	Timeout   int // seconds; DefaultTimeout when 0
+}
+
+// Deployer runs deploys.
+type Deployer struct {
+	Runner runner.Runner
+	ErrOut io.Writer
+	TTY    bool // stderr is a terminal: live rollout table
+	// Registry answers whether a tag exists; nil skips the check.
+	Registry Registry
+	// Lint checks the app first; nil skips it (--ignore-lint).
+	Lint func(ctx context.Context) error
+	Now  func() time.Time
+	// Notify is called after the deploy (webhook); nil: nothing.
+	Notify func(ctx context.Context, r Result) error
+}
+
+// Registry is what deploy asks the image registry.
+type Registry interface {
+	Exists(ctx context.Context, appname, tag string) (bool, error)
+	Tags(ctx context.Context, appname string) ([]string, error)
+}
+
+// Result is what a deploy did, for the summary and the webhook.
+type Result struct {
+	App, Cluster, Release, Image, ImageTag string
+	Revision, PreviousRevision             int
+	PreviousImageTag                       string
+	URLs                                   []string
+	Err                                    error
+}
+
+// ImageTag is the tag this request deploys: the last --set imageTag=X,
+// else the commit's tag.
+func (q *Request) ImageTag() string {
+	tag := q.Helm.ImageTag
+	for _, s := range q.Sets {
+		for _, kv := range splitSet(s) {
+			if k, v, ok := strings.Cut(kv, "="); ok && strings.TrimSpace(k) == "imageTag" {
+				tag = v
+			}
+		}
+	}
+	return tag
+}
+
+func splitSet(s string) []string {
+	var out []string
+	var cur strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s):
+			cur.WriteByte(s[i+1])
+			i++
+		case s[i] == ',':
+			out = append(out, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(s[i])
+		}
+	}
+	return append(out, cur.String())
+}
+
+func (q *Request) release() string {
+	if q.Release != "" {
+		return q.Release
+	}
+	if q.Canary {
+		return CanaryRelease(q.App.Name)
+	}
+	return q.App.Release
+}
+
+func (q *Request) timeout() int {
+	if q.Timeout > 0 {
+		return q.Timeout
+	}
+	return DefaultTimeout
+}
+
+// CanaryRelease is the release name of an app's canary.
+func CanaryRelease(appname string) string { return appname + "-canary" }
+
+// Upgrade is the helm command line of the request (reference section 6).
+func (q *Request) Upgrade() []string {
+	var extra []string
+	for _, s := range q.Sets {
+		extra = append(extra, "--set", s)
+	}
+	return helmargs.Upgrade(q.release(), q.timeout(), q.Helm, extra...)
+}
+
+// Deploy runs the whole flow.
+func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
+	rel := q.release()
+	res := Result{App: q.App.Name, Cluster: q.Cluster.Cluster, Release: rel, ImageTag: q.ImageTag()}
+	res.Image = image.Name(q.Cluster.Values.Registry, q.App.Name, res.ImageTag)
+	if d.Lint != nil {
+		if err := d.Lint(ctx); err != nil {
+			return res, err
+		}
+	}
+	if err := d.checkImage(ctx, q, res.Image); err != nil {
+		return res, err
+	}
+	if err := d.checkCanary(ctx, q); err != nil {
+		return res, err
+	}
+	revs, err := release.History(ctx, d.Runner, rel)
+	if err != nil && err != release.ErrNotFound {
+		return res, err
+	}
+	if revs, err = d.unstick(ctx, q, rel, revs); err != nil {
+		return res, err
+	}
+	if cur, ok := lastDeployed(revs); ok {
+		res.PreviousRevision = cur.Revision
+		if v, err := release.Values(ctx, d.Runner, rel, cur.Revision); err == nil {
+			res.PreviousImageTag = release.ImageTag(v)
+		}
+	}
+	if err := d.prepare(ctx, q); err != nil {
+		return res, err
+	}
+	podsBefore, _ := rollout.Snapshot(ctx, d.Runner, rel)
+	_, err = d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: q.Upgrade(), Dir: q.App.Dir, Mutates: true})
+	if err != nil {
+		d.printFailedJobs(ctx, rel)
+		res.Err = clierr.New(fmt.Sprintf("helm upgrade of %s failed (helm's message is above)", rel),
+			"lain rollback   # or fix the cause and lain deploy again")
+		d.notify(ctx, res)
+		return res, res.Err
+	}
+	if q.DryRun {
+		return res, nil
+	}
+	if q.Wait {
+		tr := &rollout.Tracker{Runner: d.Runner, Out: d.ErrOut, TTY: d.TTY, Release: rel, Timeout: time.Duration(q.timeout()) * time.Second, Now: d.Now}
+		st, err := tr.Wait(ctx)
+		if err != nil {
+			res.Err = err
+			d.notify(ctx, res)
+			return res, err
+		}
+		if res.PreviousImageTag == res.ImageTag && res.PreviousRevision > 0 && !recreated(podsBefore, st) {
+			fmt.Fprintf(d.ErrOut, "warning: %s was deployed again with the same image %s, and no pod was recreated: pods still run the old environment and secrets\n  to recreate them: lain restart --graceful\n", rel, res.ImageTag)
+		}
+	}
+	if revs, err := release.History(ctx, d.Runner, rel); err == nil {
+		if cur, ok := release.Current(revs); ok {
+			res.Revision = cur.Revision
+		}
+	}
+	res.URLs = ingressURLs(ctx, d.Runner, rel)
+	d.summary(res)
+	if hasTests(q.Values) {
+		if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"test", rel, "--logs", fmt.Sprintf("--timeout=%ds", q.timeout())}, Mutates: true}); err != nil {
+			res.Err = clierr.New("helm test of "+rel+" failed (its logs are above)", "lain rollback   # or fix the tests and lain deploy again")
+			d.notify(ctx, res)
+			return res, res.Err
+		}
+	}
+	d.notify(ctx, res)
+	return res, nil
+}
+
+func (d *Deployer) now() time.Time {
+	if d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
+}
+
+func (d *Deployer) notify(ctx context.Context, r Result) {
+	if d.Notify == nil {
+		return
+	}
+	if err := d.Notify(ctx, r); err != nil {
+		fmt.Fprintf(d.ErrOut, "warning: webhook: %v\n", err)
+	}
+}
+
+// lastDeployed is the newest revision that served (deployed or superseded).
+func lastDeployed(revs []release.Revision) (release.Revision, bool) {
+	for i := len(revs) - 1; i >= 0; i-- {
+		switch revs[i].Status {
+		case "deployed", "superseded":
+			return revs[i], true
+		}
+	}
+	return release.Revision{}, false
+}
+
+// recreated reports whether any current pod is new since before.
+func recreated(before map[string]bool, st rollout.Status) bool {
+	for name := range st.Pods {
+		if !before[name] {
+			return true
+		}
+	}
+	return false
+}
+
+func hasTests(values map[string]any) bool {
+	t, ok := values["tests"].(map[string]any)
+	return ok && len(t) > 0
+}
+
+func (d *Deployer) summary(r Result) {
+	fmt.Fprintf(d.ErrOut, "deployed %s revision %d to %s: %s\n", r.Release, r.Revision, r.Cluster, r.Image)
+	if r.PreviousRevision > 0 {
+		fmt.Fprintf(d.ErrOut, "  previous: revision %d (%s); undo with: lain rollback\n", r.PreviousRevision, r.PreviousImageTag)
+	}
+	for _, u := range r.URLs {
+		fmt.Fprintln(d.ErrOut, "  "+u)
+	}
+}
