@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/lain-cli/lain/internal/testenv"
 )
 
 var lainBin string
@@ -112,7 +114,7 @@ func TestCompleteProtocol(t *testing.T) {
 func TestBashCompletionScript(t *testing.T) {
 	const bc = "/usr/share/bash-completion/bash_completion"
 	if _, err := os.Stat(bc); err != nil {
-		t.Skip("bash-completion is not installed (apt-get install bash-completion): " + err.Error())
+		testenv.Missing(t, "bash-completion is not installed (apt-get install bash-completion): "+err.Error())
 	}
 	script := filepath.Join(t.TempDir(), "lain.bash")
 	r := runLain(t, nil, "completion", "bash")

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lain-cli/lain/internal/testenv"
 )
 
 type tmuxSession struct {
@@ -22,7 +24,7 @@ type tmuxSession struct {
 func startInTmux(t *testing.T, line string) *tmuxSession {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (apt-get install tmux): " + err.Error())
+		testenv.Missing(t, "tmux is not installed (apt-get install tmux): "+err.Error())
 	}
 	s := &tmuxSession{t: t, name: fmt.Sprintf("lain-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	if out, err := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "30", line).CombinedOutput(); err != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lain-cli/lain/internal/testenv"
+
 	"gopkg.in/yaml.v3"
 
 	"github.com/lain-cli/lain/internal/chart"
@@ -437,7 +439,7 @@ type gitEnv struct {
 func gitRunner(t *testing.T) gitEnv {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
+		testenv.Missing(t, "git is not installed")
 	}
 	var log bytes.Buffer
 	env := append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CEILING_DIRECTORIES="+os.TempDir())

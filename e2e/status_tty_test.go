@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lain-cli/lain/internal/testenv"
 )
 
 // The full-screen lain status in a real terminal: tmux runs it on a
@@ -29,7 +31,7 @@ type statusScreen struct {
 func startStatusInTmux(t *testing.T, a *liveApp) *statusScreen {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (apt-get install tmux): " + err.Error())
+		testenv.Missing(t, "tmux is not installed (apt-get install tmux): "+err.Error())
 	}
 	s := &statusScreen{t: t, name: fmt.Sprintf("lain-status-%d-%d", os.Getpid(), time.Now().UnixNano()), dir: t.TempDir()}
 	var script strings.Builder

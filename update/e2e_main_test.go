@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lain-cli/lain/internal/testenv"
+
 	"github.com/lain-cli/lain/update/updatetest"
 )
 
@@ -136,7 +138,7 @@ func needNginx(t *testing.T) {
 	t.Helper()
 	needE2E(t)
 	if e2e.nginx == nil {
-		t.Skip("nginx is not installed (apt-get install nginx)")
+		testenv.Missing(t, "nginx is not installed (apt-get install nginx)")
 	}
 }
 

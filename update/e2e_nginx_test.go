@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/lain-cli/lain/internal/testenv"
+
 	"github.com/lain-cli/lain/update"
 	"github.com/lain-cli/lain/update/updatetest"
 )
@@ -34,7 +36,7 @@ func site(t *testing.T, rels ...updatetest.Release) (dir, url string) {
 func TestReleaseScriptThenUpgradeOverNginx(t *testing.T) {
 	needNginx(t)
 	if _, err := exec.LookPath("minisign"); err != nil {
-		t.Skip("minisign is not installed (apt-get install minisign)")
+		testenv.Missing(t, "minisign is not installed (apt-get install minisign)")
 	}
 	out := filepath.Join(e2e.www, "releases")
 	if err := updatetest.WriteIndex(out, vA); err != nil { // an earlier release
@@ -98,7 +100,7 @@ func TestReleaseScriptThenUpgradeOverNginx(t *testing.T) {
 func TestReleaseScriptUploadsToGitLab(t *testing.T) {
 	needE2E(t)
 	if _, err := exec.LookPath("minisign"); err != nil {
-		t.Skip("minisign is not installed (apt-get install minisign)")
+		testenv.Missing(t, "minisign is not installed (apt-get install minisign)")
 	}
 	g := updatetest.NewGitLab(t, map[string]string{"JOB-TOKEN": "job-t0ken", "PRIVATE-TOKEN": token})
 	mk := exec.Command(filepath.Join(e2e.repo, "scripts", "release"), vB, t.TempDir())

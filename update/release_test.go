@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lain-cli/lain/internal/testenv"
+
 	"aead.dev/minisign"
 )
 
@@ -33,7 +35,7 @@ func TestChecksumOf(t *testing.T) {
 // tool, whose default is the pre-hashed format; lain must accept it.
 func TestVerifiesDebianMinisignSignatures(t *testing.T) {
 	if _, err := exec.LookPath("minisign"); err != nil {
-		t.Skip("minisign is not installed (apt-get install minisign)")
+		testenv.Missing(t, "minisign is not installed (apt-get install minisign)")
 	}
 	dir := t.TempDir()
 	run := func(args ...string) {

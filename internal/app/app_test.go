@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lain-cli/lain/internal/testenv"
+
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/runner"
 )
@@ -152,7 +154,7 @@ func TestImageTagAndRemoteFromGit(t *testing.T) {
 func TestImageTagOfARealCommit(t *testing.T) {
 	git, err := exec.LookPath("git")
 	if err != nil {
-		t.Skip("git is not installed")
+		testenv.Missing(t, "git is not installed")
 	}
 	dir := t.TempDir()
 	var out bytes.Buffer

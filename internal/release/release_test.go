@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/lain-cli/lain/internal/testenv"
+
 	"github.com/lain-cli/lain/internal/runner"
 )
 
@@ -44,10 +46,10 @@ func TestRollbackTargetSkipsRevisionsThatNeverRan(t *testing.T) {
 func labHelm(t *testing.T) (runner.Runner, func(args ...string)) {
 	kc := os.Getenv("LAB_KUBECONFIG")
 	if kc == "" {
-		t.Skip("LAB_KUBECONFIG is not set: no lab to run helm against (scripts/lab up; eval \"$(scripts/lab env)\")")
+		testenv.Missing(t, "LAB_KUBECONFIG is not set: no lab to run helm against (scripts/lab up; eval \"$(scripts/lab env)\")")
 	}
 	if _, err := exec.LookPath("helm"); err != nil {
-		t.Skip("helm is not on PATH (the lab env puts it there): " + err.Error())
+		testenv.Missing(t, "helm is not on PATH (the lab env puts it there): "+err.Error())
 	}
 	b := make([]byte, 3)
 	rand.Read(b)

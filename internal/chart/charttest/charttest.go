@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lain-cli/lain/internal/testenv"
 )
 
 // Tool finds name (helm, kubectl): the lab's build first (it matches the
@@ -27,7 +30,7 @@ func Tool(t testing.TB, name string) string {
 	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
-	t.Skipf("%s is not installed: not on PATH, nor in the lab's cache (scripts/lab build makes it)", name)
+	testenv.Missing(t, fmt.Sprintf("%s is not installed: not on PATH, nor in the lab's cache (scripts/lab build makes it)", name))
 	return ""
 }
 
@@ -62,10 +65,10 @@ func Kubeconfig(t testing.TB) string {
 	t.Helper()
 	kc := os.Getenv("LAB_KUBECONFIG")
 	if kc == "" {
-		t.Skip("LAB_KUBECONFIG is not set: no lab API server to check the render against (scripts/lab up; eval \"$(scripts/lab env)\")")
+		testenv.Missing(t, "LAB_KUBECONFIG is not set: no lab API server to check the render against (scripts/lab up; eval \"$(scripts/lab env)\")")
 	}
 	if _, err := os.Stat(kc); err != nil {
-		t.Skipf("LAB_KUBECONFIG=%s: %v", kc, err)
+		testenv.Missing(t, fmt.Sprintf("LAB_KUBECONFIG=%s: %v", kc, err))
 	}
 	return kc
 }
