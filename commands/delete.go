@@ -1,29 +1,48 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/completions"
 	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/deploy"
+	"github.com/lain-cli/lain/internal/image"
 	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/prompts"
 )
 
-// scheduleDelete is deploy --delete-after: not done by this lain yet; it
-// says how to do it by hand rather than silently ignoring the flag.
-func scheduleDelete(_ context.Context, _ runner.Runner, appname, after string, w io.Writer) error {
-	d, err := time.ParseDuration(after)
+// scheduleDelete is deploy --delete-after and delete --after: for each
+// release, a countdown Job in the cluster deletes it when the time is up
+// (see deploy.CountdownJob). The previous countdown of a release is
+// replaced, so deploying again restarts the clock.
+func scheduleDelete(ctx context.Context, r runner.Runner, cfg *clusterconfig.Config, appname string, releases []string, after string, w io.Writer) error {
+	d, err := deploy.ParseAfter(after)
 	if err != nil {
-		return clierr.Usage(fmt.Sprintf("--delete-after %q: not a duration (e.g. 30m, 2h)", after), "lain deploy --delete-after 2h")
+		return clierr.Usage("--after "+err.Error(), "lain delete --after 2h")
 	}
-	fmt.Fprintf(w, "note: this lain does not schedule deletion yet; delete %s after %s with: lain delete --force\n", appname, d)
+	for _, rel := range releases {
+		manifest, err := deploy.CountdownJob(rel, appname, cfg.Cluster, cfg.Values.Registry, d)
+		if err != nil {
+			return err
+		}
+		job := deploy.CountdownJobName(rel)
+		if _, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"delete", "job", job, "--ignore-not-found"}, Mutates: true}); err != nil {
+			return err
+		}
+		if _, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"apply", "-f", "-"}, Stdin: bytes.NewReader(manifest), Mutates: true}); err != nil {
+			return clierr.New("could not create the countdown Job "+job+" (kubectl's message is above)", "lain delete --force   # delete now instead")
+		}
+		fmt.Fprintf(w, "%s will be deleted in %s by the Job %s (it runs %s)\n  follow it: kubectl logs -f job/%s\n  cancel it: kubectl delete job %s\n",
+			rel, d, job, image.Name(cfg.Values.Registry, "lain", "latest"), job, job)
+	}
 	return nil
 }
 
@@ -35,6 +54,8 @@ type DeleteOptions struct {
 	Force    bool
 	Purge    bool
 	After    string
+	// Cluster is the current cluster's config (for --after).
+	Cluster func(appDir string) (*clusterconfig.Config, error)
 }
 
 // NewCmdDelete builds `lain delete`.
@@ -45,23 +66,30 @@ func NewCmdDelete(f *cmdutil.Factory) *cobra.Command {
 		Short: "Delete the app from the cluster (helm uninstall)",
 		Long: `Uninstall the app's release (or the releases given). On a terminal lain asks
 first; elsewhere --force is required. --purge also deletes the Secrets
-<appname>-env and <appname>-secret, which helm does not own.`,
+<appname>-env and <appname>-secret, which helm does not own.
+
+--after DELAY deletes later instead: lain has no server side, so a Job
+<release>-delete-job in the cluster waits and then runs lain delete, with
+the team's lain image <registry>/lain:latest (as the original lain did;
+publish one that carries your cluster values and kubeconfigs). Running it
+again replaces the countdown; kubectl delete job cancels it.`,
 		Example: `  lain delete
   lain delete --force --purge
-  lain delete hello-canary --force`,
+  lain delete hello-canary --force
+  lain delete --after 2h       # review apps: delete in two hours`,
 		ValidArgsFunction: completions.Releases(releaseLister(f)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.fillRelease(f); err != nil {
 				return err
 			}
-			o.Prompter, o.Releases = f.Prompter, args
+			o.Prompter, o.Releases, o.Cluster = f.Prompter, args, f.CurrentCluster
 			return runDelete(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&o.Force, "force", false, "do not ask")
 	fl.BoolVar(&o.Purge, "purge", false, "also delete the Secrets <appname>-env and <appname>-secret")
-	fl.StringVar(&o.After, "after", "", "delete after `DURATION` instead of now (not supported yet)")
+	fl.StringVar(&o.After, "after", "", "delete after `DELAY` (30m, 2h, 1d) instead of now, by a countdown Job in the cluster that runs the team's lain image")
 	return cmd
 }
 
@@ -77,7 +105,11 @@ func runDelete(ctx context.Context, o *DeleteOptions) error {
 		return err
 	}
 	if o.After != "" {
-		return scheduleDelete(ctx, o.Runner, strings.Join(rels, " "), o.After, o.IO.ErrOut)
+		cfg, err := o.Cluster(o.Dir)
+		if err != nil {
+			return err
+		}
+		return scheduleDelete(ctx, o.Runner, cfg, appname, rels, o.After, o.IO.ErrOut)
 	}
 	if !o.Force && !o.DryRun {
 		if !o.IO.CanPrompt() {

@@ -75,7 +75,7 @@ Unschedulable), printing the pod's events and last log lines.`,
 	fl.BoolVar(&o.Build, "build", false, "build and push the image first when it is not in the registry")
 	fl.BoolVar(&o.Canary, "canary", false, "deploy as <appname>-canary beside the running release")
 	fl.BoolVar(&o.Wait, "wait", false, "follow the rollout until every pod is ready (always on in CI)")
-	fl.StringVar(&o.DeleteAfter, "delete-after", "", "delete the release after `DURATION` (e.g. 2h), for review apps")
+	fl.StringVar(&o.DeleteAfter, "delete-after", "", "delete the release after `DELAY` (30m, 2h, 1d), for review apps: see lain delete --help")
 	fl.IntVar(&o.Timeout, "timeout", deploy.DefaultTimeout, "helm's --timeout and the rollout's limit, in `SECONDS`")
 	return cmd
 }
@@ -103,7 +103,7 @@ func runDeploy(ctx context.Context, o *DeployOptions) error {
 		return err
 	}
 	if o.DeleteAfter != "" {
-		return scheduleDelete(ctx, o.Runner, q.App.Name, o.DeleteAfter, o.IO.ErrOut)
+		return scheduleDelete(ctx, o.Runner, q.Cluster, q.App.Name, []string{q.ReleaseName()}, o.DeleteAfter, o.IO.ErrOut)
 	}
 	return nil
 }

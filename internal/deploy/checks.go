@@ -59,7 +59,7 @@ func MissingImage(ctx context.Context, reg Registry, appname, img string) error 
 func (d *Deployer) checkCanary(ctx context.Context, q *Request) error {
 	canary := CanaryRelease(q.App.Name)
 	if !q.Canary {
-		if q.release() == canary || q.Promote {
+		if q.ReleaseName() == canary || q.Promote {
 			return nil
 		}
 		_, err := release.History(ctx, d.Runner, canary)

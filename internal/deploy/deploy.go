@@ -108,7 +108,8 @@ func splitSet(s string) []string {
 	return append(out, cur.String())
 }
 
-func (q *Request) release() string {
+// ReleaseName is the release this request deploys.
+func (q *Request) ReleaseName() string {
 	if q.Release != "" {
 		return q.Release
 	}
@@ -134,12 +135,12 @@ func (q *Request) Upgrade() []string {
 	for _, s := range q.Sets {
 		extra = append(extra, "--set", s)
 	}
-	return helmargs.Upgrade(q.release(), q.timeout(), q.Helm, extra...)
+	return helmargs.Upgrade(q.ReleaseName(), q.timeout(), q.Helm, extra...)
 }
 
 // Deploy runs the whole flow.
 func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
-	rel := q.release()
+	rel := q.ReleaseName()
 	res := Result{App: q.App.Name, Cluster: q.Cluster.Cluster, Release: rel, ImageTag: q.ImageTag()}
 	res.Image = image.Name(q.Cluster.Values.Registry, q.App.Name, res.ImageTag)
 	if d.Lint != nil {
