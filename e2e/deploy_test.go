@@ -160,6 +160,7 @@ func TestDeployFailsFast(t *testing.T) {
 	for _, c := range []struct{ simulate, reason, next string }{
 		{"crashloop", "CrashLoopBackOff", "lain logs web"},
 		{"imagepull", "ImagePullBackOff", "lain rollback"},
+		{"configerror", "CreateContainerConfigError", "lain env show"},
 	} {
 		t.Run(c.simulate, func(t *testing.T) {
 			d := newDeployApp(t, "labels:\n  lain-lab/simulate: "+c.simulate+"\n")
@@ -376,4 +377,20 @@ func TestDeleteNeedsForceAndPurges(t *testing.T) {
 	if out := MustKubectl(t, d.ns, "get", "deployments,secrets", "-o", "name"); strings.TrimSpace(out) != "" {
 		t.Errorf("left after delete --purge: %s", out)
 	}
+}
+
+// A pod that no node can take (the lab's real scheduler finds no room)
+// fails the deploy fast with the scheduler's reason, not at helm's timeout.
+func TestDeployUnschedulableFailsFast(t *testing.T) {
+	d := newDeployApp(t, "")
+	d.push("latest")
+	start := time.Now()
+	r := d.lain("--ignore-lint", "deploy", "--wait", "--set", "deployments.web.resources.requests.cpu=5000", "--set", "deployments.web.resources.limits.cpu=5000")
+	if r.Code == 0 {
+		t.Fatalf("deploy of an unschedulable pod succeeded:\n%s", r)
+	}
+	if time.Since(start) > 60*time.Second {
+		t.Errorf("took %s: not fail-fast", time.Since(start))
+	}
+	wantIn(t, r.Stderr, "Unschedulable", "Insufficient cpu")
 }
