@@ -161,6 +161,7 @@ func TestDeployFailsFast(t *testing.T) {
 		{"crashloop", "CrashLoopBackOff", "lain logs web"},
 		{"imagepull", "ImagePullBackOff", "lain rollback"},
 		{"configerror", "CreateContainerConfigError", "lain env show"},
+		{"oomkilled", "OOMKilled", "resources.limits.memory"},
 	} {
 		t.Run(c.simulate, func(t *testing.T) {
 			d := newDeployApp(t, "labels:\n  lain-lab/simulate: "+c.simulate+"\n")
