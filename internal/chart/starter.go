@@ -147,13 +147,7 @@ deployments:
 {{- end }}
     # requests are reserved for it, limits enforced (cpu: 1000m is one core;
     # memory: Mi, Gi).
-    resources:
-      requests:
-        cpu: {{ q $.CPU }}
-        memory: {{ q $.Memory }}
-      limits:
-        cpu: 1000m
-        memory: {{ q $.MemoryLimit }}
+{{ template "resources" $ }}
 {{- end }}
 {{ end }}
 {{- with .Cronjobs }}
@@ -166,13 +160,7 @@ cronjobs:
     # The command, exec form.
     command: {{ flow .Command }}
     # requests are reserved for it, limits enforced.
-    resources:
-      requests:
-        cpu: {{ q $.CPU }}
-        memory: {{ q $.Memory }}
-      limits:
-        cpu: 1000m
-        memory: {{ q $.MemoryLimit }}
+{{ template "resources" $ }}
 {{- end }}
 {{ end }}
 {{- with .Jobs }}
@@ -186,13 +174,7 @@ jobs:
     # Give up after this many failed retries.
     backoffLimit: 0
     # requests are reserved for it, limits enforced.
-    resources:
-      requests:
-        cpu: {{ q $.CPU }}
-        memory: {{ q $.Memory }}
-      limits:
-        cpu: 1000m
-        memory: {{ q $.MemoryLimit }}
+{{ template "resources" $ }}
 {{- end }}
 {{ end }}
 {{- if and .Web .Host }}
@@ -204,6 +186,14 @@ ingresses:
     paths:
       - /
 {{ end -}}
+{{- define "resources" }}    resources:
+      requests:
+        cpu: {{ q .CPU }}
+        memory: {{ q .Memory }}
+      limits:
+        cpu: 1000m
+        memory: {{ q .MemoryLimit }}
+{{- end -}}
 `
 
 // quoteScalar writes s as a YAML scalar, quoted only when it must be.

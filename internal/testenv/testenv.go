@@ -6,7 +6,9 @@ package testenv
 
 import (
 	"os"
+	"os/exec"
 	"testing"
+	"time"
 )
 
 // Missing skips t (or fails it in CI) because what is not available.
@@ -16,4 +18,19 @@ func Missing(t testing.TB, what string) {
 		t.Fatalf("%s (CI must provide it: see .ci/run and scripts/lab)", what)
 	}
 	t.Skip(what)
+}
+
+// Stop asks a server a test started to finish (sig: SIGTERM, or SIGQUIT for
+// nginx's graceful stop), kills it if it has not exited after grace, and
+// reaps it, so no test leaves a process or a bound port behind.
+func Stop(cmd *exec.Cmd, sig os.Signal, grace time.Duration) {
+	_ = cmd.Process.Signal(sig)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		_ = cmd.Process.Kill()
+		<-done
+	}
 }

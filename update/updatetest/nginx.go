@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/lain-cli/lain/internal/testenv"
 )
 
 // Nginx is a real nginx serving a directory on 127.0.0.1, as a team's
@@ -66,15 +68,7 @@ func StartNginx(root, dir string) (*Nginx, error) {
 
 // Stop shuts nginx down (SIGQUIT: finish requests) and waits for it.
 func (n *Nginx) Stop() {
-	_ = n.cmd.Process.Signal(syscall.SIGQUIT)
-	done := make(chan struct{})
-	go func() { _ = n.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		_ = n.cmd.Process.Kill()
-		<-done
-	}
+	testenv.Stop(n.cmd, syscall.SIGQUIT, 5*time.Second)
 }
 
 func nginxConf(dir, root string, port int) string {

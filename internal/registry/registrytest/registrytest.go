@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lain-cli/lain/internal/testenv"
+
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -100,15 +102,7 @@ http:
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = r.cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = r.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = r.cmd.Process.Kill()
-			<-done
-		}
+		testenv.Stop(r.cmd, syscall.SIGTERM, 5*time.Second)
 		logf.Close()
 	})
 	client := &http.Client{Timeout: time.Second}
