@@ -29,12 +29,11 @@ func testClusters() clusterconfig.Source {
 }
 
 type useEnv struct {
-	opts           *UseOptions
-	out, errOut    *bytes.Buffer
-	rec            *runner.Recorder
-	home, kubeDir  string
-	prompter       *prompts.Scripted
-	symlinkRefused bool
+	opts          *UseOptions
+	out, errOut   *bytes.Buffer
+	rec           *runner.Recorder
+	home, kubeDir string
+	prompter      *prompts.Scripted
 }
 
 // newUseEnv makes a temp HOME with kubeconfigs for the given clusters.

@@ -212,13 +212,6 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	return res, nil
 }
 
-func (d *Deployer) now() time.Time {
-	if d.Now == nil {
-		return time.Now()
-	}
-	return d.Now()
-}
-
 func (d *Deployer) notify(ctx context.Context, r Result) {
 	if d.Notify == nil {
 		return

@@ -98,8 +98,15 @@ func TestKeptFiles(t *testing.T) {
 	if b, _ := k.Load(); string(b) != "x" {
 		t.Fatal(string(b))
 	}
-	if k.Remove() != nil || k.Remove() != nil {
-		t.Fatal("remove")
+	if err := k.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(k.Path); !os.IsNotExist(err) {
+		t.Fatalf("kept edit still there after Remove: %v", err)
+	}
+	// Removing an edit that is already gone is not an error.
+	if err := k.Remove(); err != nil {
+		t.Fatal(err)
 	}
 	env := map[string]string{"XDG_STATE_HOME": "/state"}
 	if got := KeptDir(func(k string) string { return env[k] }, "/home/u", "linux"); got != "/state/lain/edits" {
