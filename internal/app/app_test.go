@@ -36,12 +36,12 @@ func TestLoadSaysWhatToDo(t *testing.T) {
 	}
 	writeFiles(t, dir, map[string]string{"chart/values.yaml": "appname: [shop\n"})
 	_, err = Load(dir)
-	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml: not valid YAML: line 1:") || clierr.Code(err) != 2 {
+	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1:1: not valid YAML: did not find expected ',' or ']'") || clierr.Code(err) != 2 {
 		t.Fatal(got)
 	}
 	writeFiles(t, dir, map[string]string{"chart/values.yaml": "- a\n"})
 	_, err = Load(dir)
-	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1: (file): must be a map") {
+	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1:1: the file must be a map") {
 		t.Fatal(got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/lain-cli/lain/internal/suggest"
+	"github.com/lain-cli/lain/internal/yamldoc"
 )
 
 // Input is what Check looks at.
@@ -281,23 +282,7 @@ func (c *checker) wantSingle(k, v *yaml.Node, path string) {
 }
 
 // describe says what a node is, for "must be X, got Y".
-func describe(v *yaml.Node) string {
-	switch v.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	switch v.Tag {
-	case "!!str":
-		return strconv.Quote(v.Value) + " (a string)"
-	case "!!int", "!!float":
-		return v.Value + " (a number)"
-	case "!!bool":
-		return v.Value + " (true/false)"
-	}
-	return v.Value
-}
+func describe(v *yaml.Node) string { return yamldoc.Describe(v) }
 
 func quoteHint(v *yaml.Node) string {
 	if v.Kind == yaml.ScalarNode {

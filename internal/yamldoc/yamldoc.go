@@ -1,0 +1,172 @@
+// Package yamldoc reads the YAML files people write (an app's values files,
+// the team's cluster values) without trusting them: a size cap, time linear
+// in the file (yaml.v3's Decode checks duplicate keys pairwise, quadratic in
+// the keys of one map), alias expansion bounded (no "billion laughs"), and
+// every problem located as file:line:col.
+package yamldoc
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxSize is the largest file lain reads. Real values files are a few KB;
+// helm stores a release's values in one Kubernetes Secret (1 MiB at most),
+// so a file past this could never be deployed anyway.
+const MaxSize = 4 << 20
+
+// Error is one problem in a file: file:line:col: message. Line and Col
+// are 1-based; Col is 0 when only the line is known.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line == 0:
+		return e.File + ": " + e.Msg
+	case e.Col == 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Doc is one parsed file.
+type Doc struct {
+	Name string // as messages show it
+	Raw  []byte
+	// Root is the top-level node; nil for a file with no content.
+	Root *yaml.Node
+	// Value is Root as Go values (map[string]any, []any, string, int,
+	// float64, bool, nil), with aliases and merge keys resolved.
+	Value any
+}
+
+// Map is the top-level mapping as Go values; nil when the file is empty or
+// its top level is not a mapping.
+func (d *Doc) Map() map[string]any {
+	m, _ := d.Value.(map[string]any)
+	return m
+}
+
+// ReadAll reads r, refusing more than MaxSize bytes before holding them.
+func ReadAll(r io.Reader, name string) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > MaxSize {
+		return nil, tooBig(name)
+	}
+	return raw, nil
+}
+
+func tooBig(name string) *Error {
+	return &Error{File: name, Msg: fmt.Sprintf("the file is over %d MiB: lain reads values files up to %d MiB (helm keeps a release's values in a 1 MiB Kubernetes Secret, so a file this big cannot be deployed)", MaxSize>>20, MaxSize>>20)}
+}
+
+// Parse parses raw (the file name is for messages). The error, if any, is
+// an *Error.
+func Parse(name string, raw []byte) (*Doc, error) {
+	if len(raw) > MaxSize {
+		return nil, tooBig(name)
+	}
+	if e := checkText(name, raw); e != nil {
+		return nil, e
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, syntaxError(name, raw, err)
+	}
+	d := &Doc{Name: name, Raw: raw}
+	if len(doc.Content) == 0 {
+		return d, nil
+	}
+	d.Root = doc.Content[0]
+	v, err := toValue(name, d.Root)
+	if err != nil {
+		return nil, err
+	}
+	d.Value = v
+	return d, nil
+}
+
+// syntaxError turns yaml.v3's "yaml: line N: msg" into file:line:col: msg.
+// yaml.v3 reports no column, so the column is where the reported line's
+// content starts; a tab in the indentation, YAML's most common trap, is
+// named as such with its exact column.
+func syntaxError(name string, raw []byte, err error) *Error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if _, scanErr := fmt.Sscan(n, &line); scanErr == nil {
+				msg = after
+			}
+		}
+	}
+	lines := splitLines(raw)
+	// yaml.v3 reports a tab where the block it breaks started, or the line
+	// after: look at every line up to the next one.
+	limit := line + 1
+	if line == 0 || limit > len(lines) {
+		limit = len(lines)
+	}
+	for i := 0; i < limit; i++ {
+		if col := tabInIndent(lines[i]); col > 0 {
+			return &Error{File: name, Line: i + 1, Col: col, Msg: "a tab in the indentation: YAML indents with spaces only"}
+		}
+	}
+	if strings.HasPrefix(msg, "unknown anchor '") {
+		anchor := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
+		if l, c := find(lines, "*"+anchor); l > 0 {
+			return &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("*%s refers to no &%s above it", anchor, anchor)}
+		}
+	}
+	col := 0
+	if line > 0 && line <= len(lines) {
+		col = len(lines[line-1]) - len(strings.TrimLeft(lines[line-1], " ")) + 1
+	}
+	return &Error{File: name, Line: line, Col: col, Msg: "not valid YAML: " + msg}
+}
+
+// splitLines splits on \n, keeping a \r of CRLF out of the lines.
+func splitLines(raw []byte) []string {
+	lines := strings.Split(string(raw), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+// tabInIndent is the 1-based column of a tab before a line's first
+// non-blank character, 0 when there is none.
+func tabInIndent(line string) int {
+	for i, r := range line {
+		switch r {
+		case ' ':
+		case '\t':
+			if strings.TrimSpace(line) == "" {
+				return 0 // a blank line: harmless
+			}
+			return i + 1
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+func find(lines []string, s string) (line, col int) {
+	for i, l := range lines {
+		if j := strings.Index(l, s); j >= 0 {
+			return i + 1, j + 1
+		}
+	}
+	return 0, 0
+}
