@@ -59,7 +59,10 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
-	where := fmt.Sprintf("%s:%d", p.File, p.Line)
+	where := p.File
+	if p.Line > 0 { // 0: the whole file (too big to read)
+		where += fmt.Sprintf(":%d", p.Line)
+	}
 	if p.Col > 0 {
 		where += fmt.Sprintf(":%d", p.Col)
 	}
@@ -118,6 +121,9 @@ func (c *checker) check(root *yaml.Node) {
 		key := p.K.Value
 		seen[key] = true
 		kd, ok := schema[key]
+		if !ok && yamldoc.Deref(p.V).Anchor != "" && p.V.Kind != yaml.AliasNode {
+			continue // holds an anchor (&name) for other keys to use
+		}
 		if !ok {
 			msg := "unknown key, ignored"
 			if s := closest(key); s != "" {

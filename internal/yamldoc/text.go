@@ -15,6 +15,11 @@ func checkText(name string, raw []byte) *Error {
 	}
 	line, col := 1, 0
 	for i := 0; i < len(raw); {
+		if n := lineBreak(raw[i:]); n > 0 {
+			line, col = line+1, 0
+			i += n
+			continue
+		}
 		r, size := utf8.DecodeRune(raw[i:])
 		col++
 		at := func(msg string) *Error { return &Error{File: name, Line: line, Col: col, Msg: msg} }
@@ -23,8 +28,6 @@ func checkText(name string, raw []byte) *Error {
 			return at(fmt.Sprintf("byte 0x%02X is not UTF-8: save the file as UTF-8", raw[i]))
 		case r == 0:
 			return at("a NUL byte: this does not look like a text file")
-		case r == '\n':
-			line, col = line+1, 0
 		case !allowed(r):
 			return at(fmt.Sprintf("control character %U: YAML cannot hold it as it is (in double quotes, write \"\\u%04X\")", r, r))
 		}

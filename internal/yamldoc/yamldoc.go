@@ -6,6 +6,7 @@
 package yamldoc
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -111,6 +112,14 @@ func syntaxError(name string, raw []byte, err error) *Error {
 		}
 	}
 	lines := splitLines(raw)
+	if line > 0 && parserError(msg) {
+		// yaml.v3 counts lines from 0 for these (from 1 for the scanner's),
+		// and may name the end of the file: say the last line with text.
+		line++
+		for line > 1 && (line > len(lines) || strings.TrimSpace(lines[line-1]) == "") {
+			line--
+		}
+	}
 	// yaml.v3 reports a tab where the block it breaks started, or the line
 	// after: look at every line up to the next one.
 	limit := line + 1
@@ -135,13 +144,47 @@ func syntaxError(name string, raw []byte, err error) *Error {
 	return &Error{File: name, Line: line, Col: col, Msg: "not valid YAML: " + msg}
 }
 
-// splitLines splits on \n, keeping a \r of CRLF out of the lines.
-func splitLines(raw []byte) []string {
-	lines := strings.Split(string(raw), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
+// parserError tells yaml.v3's parser errors from its scanner's by their
+// messages (libyaml's parserc.go).
+func parserError(msg string) bool {
+	for _, p := range []string{"did not find expected", "found duplicate %", "found incompatible YAML document", "found undefined tag handle"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
 	}
-	return lines
+	return false
+}
+
+// splitLines splits text into lines as the YAML parser counts them: at
+// \r\n, \n, a lone \r, and NEL, LS and PS.
+func splitLines(raw []byte) []string {
+	var lines []string
+	start := 0
+	for i := 0; i < len(raw); {
+		if n := lineBreak(raw[i:]); n > 0 {
+			lines = append(lines, string(raw[start:i]))
+			i += n
+			start = i
+			continue
+		}
+		i++
+	}
+	return append(lines, string(raw[start:]))
+}
+
+// lineBreak is the length of the line break b starts with, 0 for none.
+func lineBreak(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case b[0] == '\n' || b[0] == '\r':
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")) || bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
 }
 
 // tabInIndent is the 1-based column of a tab before a line's first
