@@ -243,7 +243,11 @@ func (c *checker) checkSecretTargets(root *yaml.Node) {
 	}
 	for _, p := range yamldoc.Pairs(se) {
 		if kd, ok := schema[p.K.Value]; ok && kd != kString {
-			c.add(p.K, "secrets_env."+p.K.Value, fmt.Sprintf("%s is %s, but an environment variable can only fill a string key", p.K.Value, kindWords[kd]), false)
+			what := kindWords[kd]
+			if what == "" {
+				what = "not a string"
+			}
+			c.add(p.K, "secrets_env."+p.K.Value, fmt.Sprintf("%s is %s, but an environment variable can only fill a string key", p.K.Value, what), false)
 		}
 	}
 }

@@ -112,7 +112,9 @@ func syntaxError(name string, raw []byte, err error) *Error {
 		}
 	}
 	lines := splitLines(raw)
-	if line > 0 && parserError(msg) {
+	if line == 0 && !strings.HasPrefix(msg, "exceeded max depth") {
+		line = 1 // yaml.v3 leaves out "line 0" (both marks on the first line)
+	} else if line > 0 && parserError(msg) {
 		// yaml.v3 counts lines from 0 for these (from 1 for the scanner's),
 		// and may name the end of the file: say the last line with text.
 		line++
