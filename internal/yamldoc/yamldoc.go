@@ -122,15 +122,15 @@ func syntaxError(name string, raw []byte, err error) *Error {
 			line--
 		}
 	}
-	// yaml.v3 reports a tab where the block it breaks started, or the line
-	// after: look at every line up to the next one.
-	limit := line + 1
-	if line == 0 || limit > len(lines) {
-		limit = len(lines)
-	}
-	for i := 0; i < limit; i++ {
-		if col := tabInIndent(lines[i]); col > 0 {
-			return &Error{File: name, Line: i + 1, Col: col, Msg: "a tab in the indentation: YAML indents with spaces only"}
+	// yaml.v3 reports a tab on its line or the line before, as "found a
+	// tab character that violates indentation" or "found character that
+	// cannot start any token". Tabs elsewhere (inside a block of text) are
+	// fine and not the problem.
+	if strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token") {
+		for i := max(line-1, 1); i <= min(line+1, len(lines)); i++ {
+			if col := tabInIndent(lines[i-1]); col > 0 {
+				return &Error{File: name, Line: i, Col: col, Msg: "a tab in the indentation: YAML indents with spaces only"}
+			}
 		}
 	}
 	if strings.HasPrefix(msg, "unknown anchor '") {

@@ -44,6 +44,8 @@ func TestBadFiles(t *testing.T) {
 		{"duplicate key", "a: 1\nb: 2\na: 3\n", "v.yaml:3:1: a: defined twice (first on line 1): keep one"},
 		{"tab in indentation", "a:\n\tb: 1\n", "v.yaml:2:1: a tab in the indentation: YAML indents with spaces only"},
 		{"tab after spaces", "a:\n  b: 1\n  \tc: 2\n", "v.yaml:3:3: a tab in the indentation"},
+		{"tab in a list", "a:\n  - x\n\t- y\n", "v.yaml:3:1: a tab in the indentation"},
+		{"tab inside text is not the problem", "s: |\n  x\n  \ty\nq: [\n", "v.yaml:4:1: not valid YAML: did not find expected node content"},
 		{"invalid UTF-8", "a: 1\nb: \xff\n", "v.yaml:2:4: byte 0xFF is not UTF-8: save the file as UTF-8"},
 		{"NUL byte", "a: 1\nb: x\x00y\n", "v.yaml:2:5: a NUL byte"},
 		{"control character", "a: \x07\n", "v.yaml:1:4: control character U+0007"},
