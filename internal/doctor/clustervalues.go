@@ -48,18 +48,7 @@ func checkClusterFile(src clusterconfig.Source, cluster string) Result {
 	var inv *clusterconfig.Invalid
 	switch {
 	case errors.As(err, &inv):
-		var lines []string
-		errs := 0
-		for _, p := range inv.Problems {
-			line := p.String()
-			if p.Warning {
-				line += " (warning)"
-			} else {
-				errs++
-			}
-			lines = append(lines, line)
-		}
-		return Result{Status: Fail, Detail: fmt.Sprintf("%s: %d error(s)", src.Path(cluster), errs), Problems: lines}
+		return problemsResult(src.Path(cluster), inv.Problems)
 	case err != nil:
 		return fromErr(err)
 	case len(cl.Warnings) > 0:
@@ -70,4 +59,21 @@ func checkClusterFile(src clusterconfig.Source, cluster string) Result {
 		return Result{Status: Warn, Detail: fmt.Sprintf("%s: %d warning(s)", cl.File, len(lines)), Problems: lines}
 	}
 	return ok("%s (registry %s)", cl.File, cl.Values.Registry)
+}
+
+// problemsResult fails a cluster values file, listing every problem
+// (warnings marked: a misspelt key often explains an error).
+func problemsResult(file string, ps []clusterconfig.Problem) Result {
+	var lines []string
+	errs := 0
+	for _, p := range ps {
+		line := p.String()
+		if p.Warning {
+			line += " (warning)"
+		} else {
+			errs++
+		}
+		lines = append(lines, line)
+	}
+	return Result{Status: Fail, Detail: fmt.Sprintf("%s: %d error(s)", file, errs), Problems: lines}
 }

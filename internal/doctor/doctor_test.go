@@ -220,3 +220,17 @@ func TestClusterValuesDir(t *testing.T) {
 		t.Fatalf("%d failed:\n%s", failed, out.String())
 	}
 }
+
+func TestDoctorListsTheCurrentClustersProblems(t *testing.T) {
+	e, _, _ := healthy(t)
+	e.Source.FS = fstest.MapFS{"values-test.yaml": {Data: []byte("registry: https://r.io/x\nnamespace: [a]\n")}}
+	out, failed := report(t, e)
+	want := `  FAIL  cluster values     cv/values-test.yaml: 2 error(s)
+                           cv/values-test.yaml:1: registry: "https://r.io/x" has a scheme: docker names have none (write r.io/x)
+                           cv/values-test.yaml:2: namespace: must be a string, got a list
+                           fix: fix the file, then run: lain doctor
+`
+	if failed == 0 || !strings.Contains(out, want) {
+		t.Fatalf("%d failed:\n%s", failed, out)
+	}
+}
