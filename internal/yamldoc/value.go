@@ -87,6 +87,8 @@ func (c *converter) scalar(n *yaml.Node) (any, error) {
 		return n.Value, nil
 	case "!!null":
 		return nil, nil
+	case "!!timestamp":
+		return n.Value, nil // helm passes dates on as written
 	}
 	var v any
 	if err := n.Decode(&v); err != nil {

@@ -23,6 +23,8 @@ func TestParseValues(t *testing.T) {
 			map[string]any{"a": map[string]any{"x": 1}, "b": map[string]any{"x": 2, "z": 2}, "c": map[string]any{"x": 1, "z": 2}}},
 		{"quoted << is a plain key", "'<<': x\n", map[string]any{"<<": "x"}},
 		{"CRLF", "a: 1\r\nb: x\r\n", map[string]any{"a": 1, "b": "x"}},
+		{"what yaml.v3 gives helm's way", "t: 2001-12-14\nb: !!binary aGk=\nc: !custom x\nbig: 12345678901234567890\nh: 0x10\n",
+			map[string]any{"t": "2001-12-14", "b": "hi", "c": "x", "big": uint64(12345678901234567890), "h": 16}},
 		{"BOM", "\ufeffa: 1\n", map[string]any{"a": 1}},
 	}
 	for _, c := range cases {
