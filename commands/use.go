@@ -238,26 +238,13 @@ func switchForUseFlag(ctx context.Context, f *cmdutil.Factory) error {
 	return runUse(ctx, o)
 }
 
-// brokenSummary is the first problem of a cluster values file that does
-// not load, and how many more there are.
+// brokenSummary says in one line why a cluster's values do not load.
 func brokenSummary(err error) string {
 	var inv *clusterconfig.Invalid
-	if !errors.As(err, &inv) || len(inv.Problems) == 0 {
-		return err.Error()
+	if errors.As(err, &inv) {
+		return inv.Summary()
 	}
-	var errs []string
-	for _, p := range inv.Problems {
-		if !p.Warning {
-			errs = append(errs, p.String())
-		}
-	}
-	if len(errs) == 0 {
-		errs = append(errs, inv.Problems[0].String())
-	}
-	if len(errs) > 1 {
-		return fmt.Sprintf("%s (and %d more)", errs[0], len(errs)-1)
-	}
-	return errs[0]
+	return err.Error()
 }
 
 // brokenNext is what fixes broken cluster values: the admin's directory,

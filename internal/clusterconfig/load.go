@@ -141,6 +141,23 @@ type Invalid struct {
 
 func (e *Invalid) Error() string { return fmt.Sprintf("cluster values of %s are invalid", e.Cluster) }
 
+// Summary is the first error and how many more there are, for one line.
+func (e *Invalid) Summary() string {
+	var errs []string
+	for _, p := range e.Problems {
+		if !p.Warning {
+			errs = append(errs, p.String())
+		}
+	}
+	switch len(errs) {
+	case 0:
+		return e.Error()
+	case 1:
+		return errs[0]
+	}
+	return fmt.Sprintf("%s (and %d more)", errs[0], len(errs)-1)
+}
+
 // invalid reports a file that did not parse as YAML.
 func invalid(cluster, file string, err error) error {
 	var ye *yamldoc.Error
