@@ -36,7 +36,7 @@ func TestLoadSaysWhatToDo(t *testing.T) {
 	}
 	writeFiles(t, dir, map[string]string{"chart/values.yaml": "appname: [shop\n"})
 	_, err = Load(dir)
-	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1:1: not valid YAML: did not find expected ',' or ']'") || clierr.Code(err) != 2 {
+	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1:10: not valid YAML: did not find expected ',' or ']'") || clierr.Code(err) != 2 {
 		t.Fatal(got)
 	}
 	writeFiles(t, dir, map[string]string{"chart/values.yaml": "- a\n"})
@@ -179,7 +179,7 @@ func TestBrokenValuesFilesAreLocated(t *testing.T) {
 		{"tab", "appname: shop\ndeployments:\n\tweb: {}\n", "chart/values.yaml:3:1: a tab in the indentation: YAML indents with spaces only"},
 		{"invalid UTF-8", "appname: shop\nenv:\n  A: caf\xe9\n", "chart/values.yaml:3:9: byte 0xE9 is not UTF-8"},
 		{"NUL", "appname: shop\x00\n", "chart/values.yaml:1:14: a NUL byte"},
-		{"syntax", "appname: shop\ndeployments:\n  web: {containerPort: 80\n", "chart/values.yaml:3:3: not valid YAML: did not find expected ',' or '}'"},
+		{"syntax", "appname: shop\ndeployments:\n  web: {containerPort: 80\n", "chart/values.yaml:3:8: not valid YAML: did not find expected ',' or '}'"},
 		{"duplicate key", "appname: shop\nenv: {}\nappname: x\n", "chart/values.yaml:3:1: appname: defined twice (first on line 1): keep one"},
 		{"too big", "appname: shop\n" + strings.Repeat("# padding\n", 5<<20/10), "chart/values.yaml: the file is over 4 MiB"},
 	}

@@ -71,7 +71,7 @@ func TestBrokenClusterValuesSayFileLineKey(t *testing.T) {
 		{"secrets_env without env_name", "registry: r.io/x\nsecrets_env:\n  token:\n    hint: ask\n", []string{"values-t.yaml:4: secrets_env.token: needs env_name"}},
 		{"required not bool", "registry: r.io/x\nsecrets_env:\n  token:\n    env_name: T\n    required: maybe\n", []string{"values-t.yaml:5: secrets_env.token.required: must be true or false"}},
 		{"several at once", "domain: 1\nnamespace: [a]\n", []string{"values-t.yaml:1: domain:", "values-t.yaml:2: namespace:", "registry: required key is missing"}},
-		{"not yaml", "registry: [unclosed\n", []string{"values-t.yaml:1:1: not valid YAML: did not find expected ',' or ']'"}},
+		{"not yaml", "registry: [unclosed\n", []string{"values-t.yaml:1:11: not valid YAML: did not find expected ',' or ']'"}},
 		{"not a map", "- a\n- b\n", []string{"values-t.yaml:1: (file): must be a map"}},
 		{"empty file", "", []string{"values-t.yaml:1: registry: the file is empty"}},
 		{"comments only", "# nothing yet\n", []string{"values-t.yaml:1: registry: the file is empty"}},
@@ -306,7 +306,7 @@ func TestAppOverrideProblemsNameTheAppFile(t *testing.T) {
 		{"list for a map", "appname: shop\npql_template:\n  - a\n", "chart/values-prod.yaml:3: pql_template: must be a map, got a list"},
 		{"number for a string", "registry: 5\n", "chart/values-prod.yaml:1: registry: must be a string, got 5 (a number) (quote it)"},
 		{"registry that misroutes", "registry: ~\n", "chart/values-prod.yaml:1: registry: must be set, got nothing (~)"},
-		{"syntax error", "a: [x\n", "chart/values-prod.yaml:1:1: not valid YAML: did not find expected ',' or ']'"},
+		{"syntax error", "a: [x\n", "chart/values-prod.yaml:1:4: not valid YAML: did not find expected ',' or ']'"},
 		{"not a map", "- a\n", "chart/values-prod.yaml:1: (file): must be a map"},
 	}
 	for _, c := range cases {

@@ -147,7 +147,7 @@ func TestDoctorEachFailureHasItsFix(t *testing.T) {
 		{"app values broken", func(t *testing.T, e *Env, _ *runner.Recorder, _ string) {
 			os.MkdirAll(filepath.Join(e.AppDir, "chart"), 0o755)
 			os.WriteFile(filepath.Join(e.AppDir, "chart", "values.yaml"), []byte("appname: [x\n"), 0o644)
-		}, "chart/values.yaml:1:1: not valid YAML", "fix: fix the file, then run: lain lint"},
+		}, "chart/values.yaml:1:10: not valid YAML", "fix: fix the file, then run: lain lint"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -141,9 +142,33 @@ func syntaxError(name string, raw []byte, err error) *Error {
 	}
 	col := 0
 	if line > 0 && line <= len(lines) {
-		col = len(lines[line-1]) - len(strings.TrimLeft(lines[line-1], " ")) + 1
+		col = column(msg, lines[line-1])
 	}
 	return &Error{File: name, Line: line, Col: col, Msg: "not valid YAML: " + msg}
+}
+
+// column guesses where on its line yaml.v3's error is (it reports no
+// column): the bracket left open, the second colon of "a: b: c", else
+// where the line's text starts.
+func column(msg, line string) int {
+	start := len(line) - len(strings.TrimLeft(line, " ")) + 1
+	at := -1
+	switch {
+	case strings.HasSuffix(msg, "',' or ']'"):
+		at = strings.LastIndexByte(line, '[')
+	case strings.HasSuffix(msg, "',' or '}'"):
+		at = strings.LastIndexByte(line, '{')
+	case strings.HasPrefix(msg, "mapping values are not allowed"):
+		if first := strings.Index(line, ": "); first >= 0 {
+			if second := strings.Index(line[first+2:], ":"); second >= 0 {
+				at = first + 2 + second
+			}
+		}
+	}
+	if at < 0 {
+		return start
+	}
+	return utf8.RuneCountInString(line[:at]) + 1
 }
 
 // parserError tells yaml.v3's parser errors from its scanner's by their
