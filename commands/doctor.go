@@ -49,7 +49,7 @@ when any file is broken.`,
 			return runDoctor(cmd.Context(), &DoctorOptions{Out: f.IO.Out, Env: doctorEnv(f), ClusterValuesDir: dir})
 		},
 	}
-	cmd.Flags().StringVar(&dir, "cluster-values", "", "check every values-<CLUSTER>.yaml in this directory, not this machine")
+	cmd.Flags().StringVar(&dir, "cluster-values", "", "check every values-<CLUSTER>.yaml in this `DIR`, not this machine")
 	_ = cmd.MarkFlagDirname("cluster-values")
 	return cmd
 }
