@@ -476,7 +476,7 @@ func TestDashFIsValuesNotForce(t *testing.T) {
 
 func TestBrokenValuesNeedForceAndAreKept(t *testing.T) {
 	e := newInitEnv(t, "shop", map[string]string{"chart/values.yaml": "appname: [shop\n"})
-	if got := clierr.Format(e.run(t)); !strings.HasPrefix(got, "lain: chart/values.yaml: not valid YAML: line 1:") {
+	if got := clierr.Format(e.run(t)); !strings.HasPrefix(got, "lain: chart/values.yaml:1:10: not valid YAML:") {
 		t.Fatal(got)
 	}
 	e.opts.Force = true

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/lain-cli/lain/internal/clierr"
 )
@@ -142,6 +143,32 @@ func TestUseListsForScriptsOffTerminal(t *testing.T) {
 	want := "cluster prod: no kubeconfig; get it from your password manager and save it as " + filepath.Join(e.kubeDir, "kubeconfig-prod") + "\n"
 	if e.errOut.String() != want {
 		t.Errorf("stderr %q", e.errOut)
+	}
+}
+
+// TestUseMarksBrokenClusterValues: issue 14, point 6. lain use without a
+// cluster marks a cluster whose values file is broken, says why, and
+// where the admin checks all of them.
+func TestUseMarksBrokenClusterValues(t *testing.T) {
+	e := newUseEnv(t, "test", "lab")
+	fsys := e.opts.Source.FS.(fstest.MapFS)
+	fsys["values-test.yaml"] = &fstest.MapFile{Data: []byte("registry: ~\nnamespace: [a]\n")}
+	if err := runUse(context.Background(), e.opts); err != nil {
+		t.Fatal(err)
+	}
+	if e.out.String() != "  lab\n! test\n" {
+		t.Errorf("stdout %q", e.out)
+	}
+	if want := "cluster test: broken cluster values, lain use test will refuse it: cv/values-test.yaml:1: registry: must be set, got nothing (~) (lain would push images to Docker Hub) (and 1 more)\n  fix: lain doctor --cluster-values cv\n"; !strings.HasSuffix(e.errOut.String(), want) {
+		t.Errorf("stderr %q", e.errOut)
+	}
+	// On a terminal, the picker says so beside the name.
+	e.out.Reset()
+	e.opts.IO.SetTTY(true, true, true)
+	e.prompter.Expect("select", "Which cluster?", "test (broken cluster values)")
+	err := runUse(context.Background(), e.opts)
+	if msg := clierr.Format(err); !strings.Contains(msg, "cluster values of test are invalid") || e.prompter.Done() != nil {
+		t.Fatal(msg, e.prompter.Done())
 	}
 }
 

@@ -11,12 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/yamldoc"
 )
 
 // ChartDir is the chart's directory inside an app, as helm is given it.
@@ -74,31 +74,42 @@ func scalar(v any) string {
 	return fmt.Sprint(v)
 }
 
-// ReadValuesFile parses a values file; name is how messages show it.
+// ReadValuesFile parses a values file; name is how messages show it. It
+// reads in time linear in the file and refuses files over
+// yamldoc.MaxSize.
 func ReadValuesFile(path, name string) (*ValuesFile, error) {
-	raw, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, clierr.Usage(fmt.Sprintf("%s: no such file", name), "check the path")
 		}
 		return nil, err
 	}
-	vf := &ValuesFile{Path: path, Name: name, Raw: raw}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, clierr.Usage(fmt.Sprintf("%s: not valid YAML: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")), "fix the file, then run: lain lint")
+	defer f.Close()
+	raw, err := yamldoc.ReadAll(f, name)
+	if err != nil {
+		return nil, badValues(err)
 	}
-	if len(doc.Content) == 0 {
+	doc, err := yamldoc.Parse(name, raw)
+	if err != nil {
+		return nil, badValues(err)
+	}
+	vf := &ValuesFile{Path: path, Name: name, Raw: raw, Root: doc.Root}
+	if doc.Root == nil {
 		return vf, nil
 	}
-	vf.Root = doc.Content[0]
-	if vf.Root.Kind != yaml.MappingNode {
-		return nil, clierr.Usage(fmt.Sprintf("%s:%d: (file): must be a map of keys to values (key: value)", name, vf.Root.Line), "fix the file, then run: lain lint")
-	}
-	if err := vf.Root.Decode(&vf.Map); err != nil {
-		return nil, clierr.Usage(fmt.Sprintf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: ")), "fix the file, then run: lain lint")
+	if vf.Map = doc.Map(); vf.Map == nil {
+		return nil, badValues(&yamldoc.Error{File: name, Line: doc.Root.Line, Col: doc.Root.Column, Msg: "the file must be a map of keys to values (key: value)"})
 	}
 	return vf, nil
+}
+
+func badValues(err error) error {
+	var e *yamldoc.Error
+	if errors.As(err, &e) {
+		return clierr.Usage(e.Error(), "fix the file, then run: lain lint")
+	}
+	return err
 }
 
 // ChartPath is the absolute chart directory.

@@ -36,12 +36,12 @@ func TestLoadSaysWhatToDo(t *testing.T) {
 	}
 	writeFiles(t, dir, map[string]string{"chart/values.yaml": "appname: [shop\n"})
 	_, err = Load(dir)
-	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml: not valid YAML: line 1:") || clierr.Code(err) != 2 {
+	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1:10: not valid YAML: did not find expected ',' or ']'") || clierr.Code(err) != 2 {
 		t.Fatal(got)
 	}
 	writeFiles(t, dir, map[string]string{"chart/values.yaml": "- a\n"})
 	_, err = Load(dir)
-	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1: (file): must be a map") {
+	if got := clierr.Format(err); !strings.HasPrefix(got, "lain: chart/values.yaml:1:1: the file must be a map") {
 		t.Fatal(got)
 	}
 }
@@ -169,5 +169,39 @@ func TestImageTagOfARealCommit(t *testing.T) {
 	}
 	if got := ImageTag(context.Background(), r, dir); !regexp.MustCompile(`^[0-9]{10}-[0-9a-f]{40}$`).MatchString(got) {
 		t.Fatalf("tag %q", got)
+	}
+}
+
+// TestBrokenValuesFilesAreLocated: issue 14, points 3 and 5, as lain lint
+// and completion read chart/values.yaml.
+func TestBrokenValuesFilesAreLocated(t *testing.T) {
+	cases := []struct{ name, yaml, want string }{
+		{"tab", "appname: shop\ndeployments:\n\tweb: {}\n", "chart/values.yaml:3:1: a tab in the indentation: YAML indents with spaces only"},
+		{"invalid UTF-8", "appname: shop\nenv:\n  A: caf\xe9\n", "chart/values.yaml:3:9: byte 0xE9 is not UTF-8"},
+		{"NUL", "appname: shop\x00\n", "chart/values.yaml:1:14: a NUL byte"},
+		{"syntax", "appname: shop\ndeployments:\n  web: {containerPort: 80\n", "chart/values.yaml:3:8: not valid YAML: did not find expected ',' or '}'"},
+		{"duplicate key", "appname: shop\nenv: {}\nappname: x\n", "chart/values.yaml:3:1: appname: defined twice (first on line 1): keep one"},
+		{"too big", "appname: shop\n" + strings.Repeat("# padding\n", 5<<20/10), "chart/values.yaml: the file is over 4 MiB"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"chart/values.yaml": c.yaml})
+			_, err := Load(dir)
+			if got := clierr.Format(err); !strings.HasPrefix(got, "lain: "+c.want) || clierr.Code(err) != 2 {
+				t.Fatal(got)
+			}
+			if ProcNames(dir, "") != nil {
+				t.Fatal("completion offered procs of a broken file")
+			}
+		})
+	}
+}
+
+func TestAliasesAndMergeKeysInValues(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"chart/values.yaml": "appname: shop\nx: &d {command: [run]}\ndeployments:\n  web: {<<: *d, containerPort: 80}\n  worker: *d\n"})
+	if got := ProcNames(dir, ""); strings.Join(got, ",") != "web,worker" {
+		t.Fatal(got)
 	}
 }

@@ -2,13 +2,13 @@ package appvalues
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/lain-cli/lain/internal/suggest"
+	"github.com/lain-cli/lain/internal/yamldoc"
 )
 
 // Input is what Check looks at.
@@ -67,6 +67,10 @@ type checker struct {
 	in       Input
 	t        *tree
 	problems []Problem
+	// Built on first use: the sorted fields of each spec, and which proc
+	// kind has each proc field.
+	known  map[*spec][]string
+	owners map[string]string
 }
 
 func (c *checker) add(n *yaml.Node, key, msg, hint string) {
@@ -157,28 +161,34 @@ func (c *checker) walkStruct(s *spec, k, v *yaml.Node, path string) {
 }
 
 func (c *checker) unknownKey(s *spec, k *yaml.Node, path string) {
-	known := make([]string, 0, len(s.fields))
-	for f := range s.fields {
-		known = append(known, f)
+	if c.known == nil {
+		c.known = map[*spec][]string{}
 	}
-	sort.Strings(known)
+	known, ok := c.known[s]
+	if !ok { // once per spec: a file may hold thousands of unknown keys
+		known = sortedFields(s)
+		c.known[s] = known
+	}
 	hint := "lain's chart does not read it"
 	if m := suggest.Closest(k.Value, known); m != "" {
 		hint = fmt.Sprintf("did you mean %q?", m)
-	} else if owner := procFieldOwner(k.Value); owner != "" && isProcSpec(s) {
+	} else if owner := c.procFieldOwner(k.Value); owner != "" && isProcSpec(s) {
 		hint = "only " + owner + " have " + k.Value
 	}
 	c.add(k, path, "unknown key", hint)
 }
 
 // procFieldOwner names the proc kind that has a field other kinds lack.
-func procFieldOwner(field string) string {
-	for _, kind := range procKinds {
-		if _, ok := procSpec(kind).fields[field]; ok {
-			return kind
+func (c *checker) procFieldOwner(field string) string {
+	if c.owners == nil {
+		c.owners = map[string]string{}
+		for i := len(procKinds) - 1; i >= 0; i-- { // the first kind wins
+			for f := range procSpec(procKinds[i]).fields {
+				c.owners[f] = procKinds[i]
+			}
 		}
 	}
-	return ""
+	return c.owners[field]
 }
 
 func isProcSpec(s *spec) bool {
@@ -281,23 +291,7 @@ func (c *checker) wantSingle(k, v *yaml.Node, path string) {
 }
 
 // describe says what a node is, for "must be X, got Y".
-func describe(v *yaml.Node) string {
-	switch v.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	switch v.Tag {
-	case "!!str":
-		return strconv.Quote(v.Value) + " (a string)"
-	case "!!int", "!!float":
-		return v.Value + " (a number)"
-	case "!!bool":
-		return v.Value + " (true/false)"
-	}
-	return v.Value
-}
+func describe(v *yaml.Node) string { return yamldoc.Describe(v) }
 
 func quoteHint(v *yaml.Node) string {
 	if v.Kind == yaml.ScalarNode {

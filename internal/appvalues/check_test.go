@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lain-cli/lain/internal/yamldoc"
 )
 
 // parse makes a File from YAML text, as app.ReadValuesFile would.
@@ -109,6 +111,17 @@ func TestBrokenValuesFiles(t *testing.T) {
 				`chart/values.yaml:5: deployments.web.replicaCount: -1 is out of range (0-2147483647)`,
 				`chart/values.yaml:6: foo: unknown key (lain's chart does not read it)`,
 			}},
+		// Issue 14, point 5: Kubernetes refuses negative quantities.
+		{name: "negative cpu", values: web + "    resources:\n      requests:\n        cpu: -1\n",
+			want: []string{`chart/values.yaml:7: deployments.web.resources.requests.cpu: -1 is negative: Kubernetes refuses a negative quantity`}},
+		{name: "negative cpu in thousandths", values: web + "    resources:\n      limits:\n        cpu: -500m\n",
+			want: []string{`chart/values.yaml:7: deployments.web.resources.limits.cpu: -500m is negative: Kubernetes refuses a negative quantity`}},
+		{name: "negative memory", values: web + "    resources:\n      limits:\n        memory: -256Mi\n",
+			want: []string{`chart/values.yaml:7: deployments.web.resources.limits.memory: -256Mi is negative: Kubernetes refuses a negative quantity`}},
+		{name: "negative memory as a number", values: web + "    resources:\n      requests:\n        memory: -1.5\n",
+			want: []string{`chart/values.yaml:7: deployments.web.resources.requests.memory: -1.5 is negative: Kubernetes refuses a negative quantity`}},
+		{name: "a key merged from an anchor in a cluster file", values: web, cluster: "x: &w {replicaCount: many}\ndeployments:\n  web:\n    <<: *w\n",
+			want: []string{`chart/values-prod.yaml:1: deployments.web.replicaCount: must be a whole number, got "many" (a string)`, `chart/values-prod.yaml:1: x: unknown key (lain's chart does not read it)`}},
 		{name: "empty file", values: "",
 			want: []string{`chart/values.yaml:1: appname: the file is empty (lain init writes one to start from)`}},
 	}
@@ -165,6 +178,9 @@ deployments:
 }
 
 func TestSingleValueChecks(t *testing.T) {
+	if got := CPUProblem("-2"); got != "-2 is negative: Kubernetes refuses a negative quantity" {
+		t.Error(got)
+	}
 	if CPUProblem("100m") != "" || MemoryProblem("256Mi") != "" || ScheduleProblem("@hourly") != "" {
 		t.Fatal("valid values rejected")
 	}
@@ -187,4 +203,47 @@ func TestAppnames(t *testing.T) {
 			t.Errorf("%q -> %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzQuantities: no quantity panics, and whatever passes is not negative.
+func FuzzQuantities(f *testing.F) {
+	for _, s := range []string{"100m", "256Mi", "-1", "-500m", "1e3", "256m", "0.5", "1Gi", ".5", "+1", "1E", "9e999", "-0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, problem := range []func(string) string{CPUProblem, MemoryProblem} {
+			if problem(s) == "" {
+				if v, _, _, ok := parseQuantity(s); ok && v < 0 {
+					t.Fatalf("%q passes but is negative", s)
+				}
+			}
+		}
+	})
+}
+
+// FuzzCheck: the values checker never panics or hangs on what the reader
+// accepts (a values file, then a cluster file over it), and every problem
+// is located.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{web, web + "    resources:\n      requests: {cpu: -1, memory: -1Mi}\n",
+		"appname: shop\nx: &d {replicaCount: 2}\ndeployments:\n  web:\n    <<: *d\n  worker: *d\n",
+		"appname: shop\ndeployments:\n  web:\n    nodePort: 30080\ningresses:\n  - {host: a, deployName: web}\n",
+		"appname: shop\ncronjobs:\n  c: {schedule: x}\njobs:\n  c: {}\n", "deployments: ~\n", "- a\n"} {
+		f.Add([]byte(s), []byte("deployments:\n  web: {replicaCount: 1}\n"))
+	}
+	f.Fuzz(func(t *testing.T, values, cluster []byte) {
+		var in Input
+		for i, raw := range [][]byte{values, cluster} {
+			d, err := yamldoc.Parse("f.yaml", raw)
+			if err != nil || (d.Root != nil && d.Map() == nil) {
+				return
+			}
+			in.Files = append(in.Files, File{Name: []string{"values.yaml", "values-c.yaml"}[i], Root: d.Root, Cluster: i == 1})
+		}
+		for _, p := range Check(in) {
+			if p.File == "" || p.Line < 1 {
+				t.Fatalf("unlocated: %s", p)
+			}
+		}
+	})
 }

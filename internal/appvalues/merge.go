@@ -1,6 +1,10 @@
 package appvalues
 
-import "gopkg.in/yaml.v3"
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/lain-cli/lain/internal/yamldoc"
+)
 
 // File is one values file, parsed, in the order helm merges them.
 type File struct {
@@ -57,7 +61,9 @@ func (t *tree) merge(base, over *yaml.Node) *yaml.Node {
 	t.file[out] = t.file[o]
 	var keys []*yaml.Node
 	vals := map[string]*yaml.Node{}
+	at := map[string]int{} // key -> index in keys
 	for _, p := range pairs(b) {
+		at[p.k.Value] = len(keys)
 		keys = append(keys, p.k)
 		vals[p.k.Value] = p.v
 	}
@@ -68,13 +74,14 @@ func (t *tree) merge(base, over *yaml.Node) *yaml.Node {
 			delete(vals, p.k.Value)
 		case ok:
 			vals[p.k.Value] = t.merge(old, p.v)
-			for i, k := range keys {
-				if k.Value == p.k.Value {
-					keys[i] = p.k // report the key where it was last written
-				}
-			}
+			keys[at[p.k.Value]] = p.k // report the key where it was last written
 		default:
-			keys = append(keys, p.k)
+			if i, deleted := at[p.k.Value]; deleted { // by a null in between
+				keys[i] = p.k
+			} else {
+				at[p.k.Value] = len(keys)
+				keys = append(keys, p.k)
+			}
 			vals[p.k.Value] = p.v
 		}
 	}
@@ -92,31 +99,10 @@ type pair struct{ k, v *yaml.Node }
 // pairs lists a mapping's entries, with YAML merge keys (<<: *anchor)
 // expanded the way YAML defines them: explicit keys win.
 func pairs(m *yaml.Node) []pair {
-	m = deref(m)
-	var out []pair
-	seen := map[string]bool{}
-	var merged []pair
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
-		if k.Value == "<<" && k.Tag == "!!merge" {
-			src := deref(v)
-			if src.Kind == yaml.SequenceNode {
-				for _, s := range src.Content {
-					merged = append(merged, pairs(s)...)
-				}
-			} else if src.Kind == yaml.MappingNode {
-				merged = append(merged, pairs(src)...)
-			}
-			continue
-		}
-		seen[k.Value] = true
-		out = append(out, pair{k, v})
-	}
-	for _, p := range merged {
-		if !seen[p.k.Value] {
-			seen[p.k.Value] = true
-			out = append(out, p)
-		}
+	ps := yamldoc.Pairs(m)
+	out := make([]pair, len(ps))
+	for i, p := range ps {
+		out[i] = pair{p.K, p.V}
 	}
 	return out
 }
@@ -134,12 +120,7 @@ func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
 	return nil, nil
 }
 
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
+func deref(n *yaml.Node) *yaml.Node { return yamldoc.Deref(n) }
 
 func isNull(n *yaml.Node) bool {
 	n = deref(n)

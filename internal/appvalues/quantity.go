@@ -54,7 +54,19 @@ var fractions = map[string]string{"m": "thousandths", "u": "millionths", "n": "b
 
 var numberUnit = lazy.Regexp(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$`)
 
+// negative reports a quantity below zero, which Kubernetes refuses.
+func (c *checker) negative(at, v *yaml.Node, path string) bool {
+	val, _, _, ok := parseQuantity(v.Value)
+	if ok && val < 0 {
+		c.add(at, path, v.Value+" is negative: Kubernetes refuses a negative quantity", "")
+	}
+	return ok && val < 0
+}
+
 func (c *checker) checkMemory(at, v *yaml.Node, path string) {
+	if c.negative(at, v, path) {
+		return
+	}
 	if v.Tag == "!!int" || v.Tag == "!!float" {
 		c.checkTinyMemory(at, v.Value, v.Value, path)
 		return
@@ -89,6 +101,9 @@ func (c *checker) checkTinyMemory(at *yaml.Node, text, number, path string) {
 }
 
 func (c *checker) checkCPU(at, v *yaml.Node, path string) {
+	if c.negative(at, v, path) {
+		return
+	}
 	if v.Tag == "!!int" || v.Tag == "!!float" {
 		return
 	}

@@ -17,6 +17,7 @@ import (
 	clustervalues "github.com/lain-cli/lain/cluster_values"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/suggest"
+	"github.com/lain-cli/lain/internal/yamldoc"
 )
 
 // Source is where cluster values come from: the files built into lain, or a
@@ -73,14 +74,19 @@ type Cluster struct {
 
 // Load reads and validates one cluster's values. Errors (wrong types, a
 // missing registry, bad YAML) come back as one clierr listing every problem
-// as file:line: key: what is wrong.
+// as file:line: key: what is wrong; its Err is an *Invalid.
 func (s Source) Load(cluster string) (*Cluster, error) {
-	raw, err := fs.ReadFile(s.FS, fileName(cluster))
+	f, err := s.FS.Open(fileName(cluster))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, s.unknownCluster(cluster)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.Path(cluster), err)
+	}
+	defer f.Close()
+	raw, err := yamldoc.ReadAll(f, s.Path(cluster))
+	if err != nil {
+		return nil, invalid(cluster, s.Path(cluster), err)
 	}
 	return parse(cluster, s.Path(cluster), raw)
 }
@@ -102,44 +108,75 @@ func orNone(names []string) string {
 }
 
 func parse(name, file string, raw []byte) (*Cluster, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, clierr.Usage(fmt.Sprintf("%s: not valid YAML: %s", file, strings.TrimPrefix(err.Error(), "yaml: ")), "fix the file, then run: lain doctor")
+	doc, err := yamldoc.Parse(file, raw)
+	if err != nil {
+		return nil, invalid(name, file, err)
 	}
 	c := &checker{file: file}
-	if len(doc.Content) == 0 {
-		c.add(&doc, "registry", "the file is empty; it needs at least registry: <image registry prefix>", false)
+	if doc.Root == nil {
+		c.add(&yaml.Node{Line: 1}, "registry", "the file is empty; it needs at least registry: <image registry prefix>", false)
 	} else {
-		c.check(&doc)
+		c.check(doc.Root)
 	}
-	var errs []Problem
 	cl := &Cluster{Name: name, File: file, Raw: raw}
 	for _, p := range c.problems {
 		if p.Warning {
 			cl.Warnings = append(cl.Warnings, p)
-		} else {
-			errs = append(errs, p)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, problemsError("cluster values of "+name+" are invalid", errs)
+	if len(cl.Warnings) < len(c.problems) {
+		return nil, problemsError(name, "cluster values of "+name+" are invalid", c.problems)
 	}
-	if err := doc.Decode(&cl.Map); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if err := doc.Decode(&cl.Values); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
+	cl.Map = doc.Map()
+	cl.Values = valuesFromMap(cl.Map)
 	return cl, nil
 }
 
-// problemsError lists every problem at once, so one edit fixes them all.
-func problemsError(what string, ps []Problem) error {
+// Invalid lists what is wrong with a cluster's values file, for callers
+// that show the problems themselves (lain doctor --cluster-values).
+type Invalid struct {
+	Cluster  string
+	Problems []Problem // errors and warnings, in line order
+}
+
+func (e *Invalid) Error() string { return fmt.Sprintf("cluster values of %s are invalid", e.Cluster) }
+
+// Summary is the first error and how many more there are, for one line.
+func (e *Invalid) Summary() string {
+	var errs []string
+	for _, p := range e.Problems {
+		if !p.Warning {
+			errs = append(errs, p.String())
+		}
+	}
+	switch len(errs) {
+	case 0:
+		return e.Error()
+	case 1:
+		return errs[0]
+	}
+	return fmt.Sprintf("%s (and %d more)", errs[0], len(errs)-1)
+}
+
+// invalid reports a file that did not parse as YAML.
+func invalid(cluster, file string, err error) error {
+	var ye *yamldoc.Error
+	if !errors.As(err, &ye) {
+		return err
+	}
+	p := Problem{File: ye.File, Line: ye.Line, Col: ye.Col, Msg: ye.Msg}
+	return problemsError(cluster, "cluster values of "+cluster+" are not valid", []Problem{p})
+}
+
+// problemsError lists every problem at once, warnings too (a misspelt key
+// is often the cause of an error), so one edit fixes them all.
+func problemsError(cluster, what string, ps []Problem) error {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	lines := make([]string, len(ps))
 	for i, p := range ps {
 		lines[i] = "  " + p.String()
 	}
-	return clierr.Usage(fmt.Sprintf("%s:\n%s", what, strings.Join(lines, "\n")), "fix the file, then run: lain doctor")
+	e := clierr.Usage(fmt.Sprintf("%s:\n%s", what, strings.Join(lines, "\n")), "fix the file, then run: lain doctor")
+	e.Err = &Invalid{Cluster: cluster, Problems: ps}
+	return e
 }
-
-func closest(key string) string { return suggest.Closest(key, knownKeys()) }

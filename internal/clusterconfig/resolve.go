@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/yamldoc"
 )
 
 // Config is what every command sees for the current cluster: its values
@@ -39,30 +40,67 @@ func Resolve(cl *Cluster, appDir string, getenv func(string) string) (*Config, e
 	}
 	sources := []string{cl.File}
 	if appDir != "" {
-		p := filepath.Join(appDir, "chart", fileName(cl.Name))
-		raw, err := os.ReadFile(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		name := filepath.Join("chart", fileName(cl.Name))
+		app, err := readOverrides(filepath.Join(appDir, name), name)
+		if err != nil {
 			return nil, err
-		default:
-			var app map[string]any
-			if err := yaml.Unmarshal(raw, &app); err != nil {
-				return nil, clierr.Usage(fmt.Sprintf("%s: not valid YAML: %s", p, strings.TrimPrefix(err.Error(), "yaml: ")), "fix the file, then run: lain lint")
-			}
+		}
+		if app != nil {
 			m = DeepMerge(m, app)
-			sources = append(sources, p)
+			sources = append(sources, name)
 		}
 	}
-	cfg := &Config{Cluster: cl.Name, Map: m, Sources: sources}
-	b, err := yaml.Marshal(m)
-	if err == nil {
-		err = yaml.Unmarshal(b, &cfg.Values)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("merging %s: %w", strings.Join(sources, " and "), err)
+	cfg := &Config{Cluster: cl.Name, Map: m, Sources: sources, Values: valuesFromMap(m)}
+	// secrets_env may fill the registry from the environment: check what
+	// the commands will really use.
+	for _, r := range []struct{ key, value string }{{"registry", cfg.Values.Registry}, {"internalRegistry", cfg.Values.InternalRegistry}} {
+		if _, fromEnv := secrets[r.key]; !fromEnv || (r.key == "internalRegistry" && r.value == "") {
+			continue
+		}
+		if msg := RegistryProblem(r.value); msg != "" {
+			return nil, clierr.New(fmt.Sprintf("%s, read from $%s (secrets_env of %s): %s", r.key, cl.Values.SecretsEnv[r.key].EnvName, cl.File, msg),
+				"export "+cl.Values.SecretsEnv[r.key].EnvName+"=<registry host>/<path>")
+		}
 	}
 	return cfg, nil
+}
+
+// readOverrides reads an app's chart/values-<CLUSTER>.yaml (nil when there
+// is none) and checks the cluster keys it sets, as the cluster's own file
+// is checked: helm merges it over the cluster values.
+func readOverrides(path, name string) (map[string]any, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	const next = "fix the file, then run: lain lint"
+	raw, err := yamldoc.ReadAll(f, name)
+	if err != nil {
+		return nil, clierr.Usage(err.Error(), next)
+	}
+	doc, err := yamldoc.Parse(name, raw)
+	if err != nil {
+		return nil, clierr.Usage(err.Error(), next)
+	}
+	if doc.Root == nil {
+		return nil, nil
+	}
+	c := &checker{file: name}
+	if doc.Map() == nil {
+		c.add(doc.Root, "(file)", "must be a map of keys to values (key: value)", false)
+	} else {
+		c.checkOverrides(doc.Root)
+	}
+	if len(c.problems) > 0 {
+		e := problemsError("", name+" sets cluster values wrongly", c.problems).(*clierr.Error)
+		e.Next = next
+		return nil, e
+	}
+	return doc.Map(), nil
 }
 
 // ReadSecretsEnv reads each secrets_env variable. Every missing required

@@ -3,8 +3,12 @@ package clusterconfig
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lain-cli/lain/internal/suggest"
+	"github.com/lain-cli/lain/internal/yamldoc"
 )
 
 // kind is the YAML shape a key's value must have.
@@ -43,17 +47,29 @@ func knownKeys() []string {
 	return keys
 }
 
-// Problem is one thing wrong with a values file, located by line.
+// Problem is one thing wrong with a values file, located by line (and
+// column, for YAML syntax).
 type Problem struct {
 	File    string
 	Line    int
+	Col     int // 0: only the line is known
 	Key     string
 	Msg     string
 	Warning bool // unknown keys only warn: the file still works
 }
 
 func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Key, p.Msg)
+	where := p.File
+	if p.Line > 0 { // 0: the whole file (too big to read)
+		where += fmt.Sprintf(":%d", p.Line)
+	}
+	if p.Col > 0 {
+		where += fmt.Sprintf(":%d", p.Col)
+	}
+	if p.Key == "" {
+		return where + ": " + p.Msg
+	}
+	return where + ": " + p.Key + ": " + p.Msg
 }
 
 // checker collects problems while walking one file.
@@ -63,75 +79,111 @@ type checker struct {
 }
 
 func (c *checker) add(n *yaml.Node, key, msg string, warning bool) {
-	c.problems = append(c.problems, Problem{File: c.file, Line: n.Line, Key: key, Msg: msg, Warning: warning})
+	line := n.Line
+	if line == 0 {
+		line = 1 // an empty file's document node
+	}
+	c.problems = append(c.problems, Problem{File: c.file, Line: line, Key: key, Msg: msg, Warning: warning})
 }
 
-var kindNames = map[yaml.Kind]string{
-	yaml.MappingNode: "a map", yaml.SequenceNode: "a list", yaml.ScalarNode: "a single value", yaml.AliasNode: "an alias",
-}
+func describe(n *yaml.Node) string { return yamldoc.Describe(n) }
 
 func (c *checker) wantString(n *yaml.Node, key string) {
+	n = yamldoc.Deref(n)
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!null") {
-		got := kindNames[n.Kind]
+		hint := ""
 		if n.Kind == yaml.ScalarNode {
-			got = fmt.Sprintf("%s (%s)", n.Value, n.ShortTag()[2:])
+			hint = " (quote it)"
 		}
-		c.add(n, key, fmt.Sprintf("must be a string, got %s (quote it)", got), false)
+		c.add(n, key, "must be a string, got "+describe(n)+hint, false)
 	}
 }
 
 func (c *checker) wantKind(n *yaml.Node, key string, want yaml.Kind) bool {
+	n = yamldoc.Deref(n)
 	if n.Kind != want {
-		c.add(n, key, fmt.Sprintf("must be %s, got %s", kindNames[want], kindNames[n.Kind]), false)
+		c.add(n, key, fmt.Sprintf("must be %s, got %s", map[yaml.Kind]string{yaml.MappingNode: "a map", yaml.SequenceNode: "a list"}[want], describe(n)), false)
 		return false
 	}
 	return true
 }
 
 // check validates the top-level mapping of a cluster values file.
-func (c *checker) check(doc *yaml.Node) {
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
-		doc = doc.Content[0]
-	}
-	if doc.Kind != yaml.MappingNode {
-		c.add(doc, "(file)", "must be a map of keys to values (key: value)", false)
+func (c *checker) check(root *yaml.Node) {
+	root = yamldoc.Deref(root)
+	if root.Kind != yaml.MappingNode {
+		c.add(root, "(file)", "must be a map of keys to values (key: value)", false)
 		return
 	}
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		k, v := doc.Content[i], doc.Content[i+1]
-		key := k.Value
+	var misspelt []yamldoc.Pair // unknown keys close to a known one
+	for _, p := range yamldoc.Pairs(root) {
+		key := p.K.Value
 		seen[key] = true
 		kd, ok := schema[key]
+		if !ok && yamldoc.Deref(p.V).Anchor != "" && p.V.Kind != yaml.AliasNode {
+			continue // holds an anchor (&name) for other keys to use
+		}
 		if !ok {
 			msg := "unknown key, ignored"
 			if s := closest(key); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
+				misspelt = append(misspelt, p)
 			}
-			c.add(k, key, msg, true)
+			c.add(p.K, key, msg, true)
 			continue
 		}
-		c.checkValue(v, key, kd)
+		c.checkValue(p.V, key, kd)
 	}
+	c.checkSecretTargets(root)
 	if !seen["registry"] {
-		c.add(doc, "registry", "required key is missing (the image registry prefix, e.g. registry: harbor.example.com/myteam)", false)
+		msg := "required key is missing (the image registry prefix, e.g. registry: harbor.example.com/myteam)"
+		for _, p := range misspelt {
+			if closest(p.K.Value) == "registry" {
+				msg = fmt.Sprintf("required key is missing (line %d has %s: is it misspelt?)", p.K.Line, p.K.Value)
+			}
+		}
+		c.add(root, "registry", msg, false)
+	}
+}
+
+// checkOverrides checks the cluster keys an app's
+// chart/values-<CLUSTER>.yaml sets; its other keys are the app's own.
+func (c *checker) checkOverrides(root *yaml.Node) {
+	for _, p := range yamldoc.Pairs(root) {
+		if kd, ok := schema[p.K.Value]; ok {
+			c.checkValue(p.V, p.K.Value, kd)
+		}
 	}
 }
 
 func (c *checker) checkValue(v *yaml.Node, key string, kd kind) {
+	v = yamldoc.Deref(v)
 	switch kd {
 	case kString:
 		c.wantString(v, key)
-		if key == "registry" && v.Kind == yaml.ScalarNode && v.Value == "" {
-			c.add(v, key, "must not be empty (the image registry prefix, e.g. harbor.example.com/myteam)", false)
+		if v.Kind != yaml.ScalarNode {
+			return
 		}
-		if key == "registry_type" && v.Kind == yaml.ScalarNode && !contains(registryTypes, v.Value) {
-			c.add(v, key, fmt.Sprintf("must be one of %v, got %q", registryTypes, v.Value), false)
+		switch key {
+		case "registry", "internalRegistry":
+			if key == "internalRegistry" && v.Tag == "!!null" {
+				return // not set: the registry is used inside the cluster too
+			}
+			if v.Tag == "!!null" {
+				c.add(v, key, "must be set, got "+describe(v)+" (lain would push images to Docker Hub)", false)
+			} else if msg := RegistryProblem(v.Value); msg != "" {
+				c.add(v, key, msg, false)
+			}
+		case "registry_type":
+			if !contains(registryTypes, v.Value) {
+				c.add(v, key, fmt.Sprintf("must be one of %s, got %q", strings.Join(registryTypes, ", "), v.Value), false)
+			}
 		}
 	case kStringMap:
 		if c.wantKind(v, key, yaml.MappingNode) {
-			for i := 0; i+1 < len(v.Content); i += 2 {
-				c.wantString(v.Content[i+1], key+"."+v.Content[i].Value)
+			for _, p := range yamldoc.Pairs(v) {
+				c.wantString(p.V, key+"."+p.K.Value)
 			}
 		}
 	case kSecretsEnv:
@@ -145,20 +197,23 @@ func (c *checker) checkSecretsEnv(v *yaml.Node, key string) {
 	if !c.wantKind(v, key, yaml.MappingNode) {
 		return
 	}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		dest, spec := v.Content[i].Value, v.Content[i+1]
-		path := key + "." + dest
+	for _, p := range yamldoc.Pairs(v) {
+		path := key + "." + p.K.Value
+		spec := yamldoc.Deref(p.V)
 		if spec.Kind == yaml.ScalarNode {
 			c.wantString(spec, path)
+			if spec.Tag == "!!null" || spec.Value == "" {
+				c.add(spec, path, "names no environment variable", false)
+			}
 			continue
 		}
 		if !c.wantKind(spec, path, yaml.MappingNode) {
 			continue
 		}
 		hasEnv := false
-		for j := 0; j+1 < len(spec.Content); j += 2 {
-			f, fv := spec.Content[j].Value, spec.Content[j+1]
-			switch f {
+		for _, f := range yamldoc.Pairs(spec) {
+			fv := yamldoc.Deref(f.V)
+			switch f.K.Value {
 			case "env_name":
 				hasEnv = true
 				c.wantString(fv, path+".env_name")
@@ -166,16 +221,46 @@ func (c *checker) checkSecretsEnv(v *yaml.Node, key string) {
 				c.wantString(fv, path+".hint")
 			case "required":
 				if fv.Tag != "!!bool" {
-					c.add(fv, path+".required", "must be true or false", false)
+					c.add(fv, path+".required", "must be true or false, got "+describe(fv), false)
 				}
 			default:
-				c.add(spec.Content[j], path+"."+f, "unknown field (allowed: env_name, hint, required)", true)
+				c.add(f.K, path+"."+f.K.Value, "unknown field (allowed: env_name, hint, required)", true)
 			}
 		}
 		if !hasEnv {
 			c.add(spec, path, "needs env_name: the environment variable to read", false)
 		}
 	}
+}
+
+// checkSecretTargets: an environment variable holds text, so secrets_env
+// may only fill keys that are strings; filling a map or a list would break
+// every command later, far from the cause.
+func (c *checker) checkSecretTargets(root *yaml.Node) {
+	_, se := lookup(root, "secrets_env")
+	if se == nil || se.Kind != yaml.MappingNode {
+		return
+	}
+	for _, p := range yamldoc.Pairs(se) {
+		if kd, ok := schema[p.K.Value]; ok && kd != kString {
+			what := kindWords[kd]
+			if what == "" {
+				what = "not a string"
+			}
+			c.add(p.K, "secrets_env."+p.K.Value, fmt.Sprintf("%s is %s, but an environment variable can only fill a string key", p.K.Value, what), false)
+		}
+	}
+}
+
+var kindWords = map[kind]string{kMap: "a map", kStringMap: "a map", kHostAliases: "a list", kSecretsEnv: "a map"}
+
+func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+	for _, p := range yamldoc.Pairs(m) {
+		if p.K.Value == key {
+			return p.K, yamldoc.Deref(p.V)
+		}
+	}
+	return nil, nil
 }
 
 func (c *checker) checkHostAliases(v *yaml.Node, key string) {
@@ -187,16 +272,17 @@ func (c *checker) checkHostAliases(v *yaml.Node, key string) {
 		if !c.wantKind(item, path, yaml.MappingNode) {
 			continue
 		}
+		item = yamldoc.Deref(item)
 		var hasIP, hasHosts bool
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			switch item.Content[j].Value {
+		for _, f := range yamldoc.Pairs(item) {
+			switch f.K.Value {
 			case "ip":
 				hasIP = true
-				c.wantString(item.Content[j+1], path+".ip")
+				c.wantString(f.V, path+".ip")
 			case "hostnames":
 				hasHosts = true
-				if c.wantKind(item.Content[j+1], path+".hostnames", yaml.SequenceNode) {
-					for _, h := range item.Content[j+1].Content {
+				if c.wantKind(f.V, path+".hostnames", yaml.SequenceNode) {
+					for _, h := range yamldoc.Deref(f.V).Content {
 						c.wantString(h, path+".hostnames")
 					}
 				}
@@ -207,6 +293,8 @@ func (c *checker) checkHostAliases(v *yaml.Node, key string) {
 		}
 	}
 }
+
+func closest(key string) string { return suggest.Closest(key, knownKeys()) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -1,6 +1,6 @@
 package clusterconfig
 
-import "gopkg.in/yaml.v3"
+import "reflect"
 
 // Values are the typed cluster values of reference section 3.
 type Values struct {
@@ -47,18 +47,57 @@ type SecretEnv struct {
 	Required bool   `yaml:"required"`
 }
 
-// UnmarshalYAML accepts both the short and the long form.
-func (s *SecretEnv) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		s.EnvName = n.Value
-		return nil
-	}
-	type plain SecretEnv
-	return n.Decode((*plain)(s))
-}
-
 // HostAlias is one clusterHostAliases entry.
 type HostAlias struct {
 	IP        string   `yaml:"ip"`
 	Hostnames []string `yaml:"hostnames"`
+}
+
+// valuesFromMap fills Values from values the checker has passed, so every
+// type is right. By hand, not yaml's Decode: that compares every key of a
+// map with every other, quadratic in a large file.
+func valuesFromMap(m map[string]any) Values {
+	var v Values
+	rv := reflect.ValueOf(&v).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		if f := rv.Field(i); f.Kind() == reflect.String {
+			s, _ := m[rv.Type().Field(i).Tag.Get("yaml")].(string)
+			f.SetString(s)
+		}
+	}
+	if pql, ok := m["pql_template"].(map[string]any); ok {
+		v.PQLTemplate = make(map[string]string, len(pql))
+		for k, x := range pql {
+			v.PQLTemplate[k], _ = x.(string)
+		}
+	}
+	if se, ok := m["secrets_env"].(map[string]any); ok {
+		v.SecretsEnv = make(map[string]SecretEnv, len(se))
+		for dest, x := range se {
+			var s SecretEnv
+			switch x := x.(type) {
+			case string:
+				s.EnvName = x
+			case map[string]any:
+				s.EnvName, _ = x["env_name"].(string)
+				s.Hint, _ = x["hint"].(string)
+				s.Required, _ = x["required"].(bool)
+			}
+			v.SecretsEnv[dest] = s
+		}
+	}
+	aliases, _ := m["clusterHostAliases"].([]any)
+	for _, x := range aliases {
+		a, _ := x.(map[string]any)
+		h := HostAlias{}
+		h.IP, _ = a["ip"].(string)
+		names, _ := a["hostnames"].([]any)
+		for _, n := range names {
+			if s, ok := n.(string); ok {
+				h.Hostnames = append(h.Hostnames, s)
+			}
+		}
+		v.ClusterHostAliases = append(v.ClusterHostAliases, h)
+	}
+	return v
 }

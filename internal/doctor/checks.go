@@ -10,8 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/kubehome"
@@ -119,21 +118,15 @@ func (e Env) checkGit(ctx context.Context) Result {
 
 func (e Env) checkApp(_ context.Context) Result {
 	values := filepath.Join(e.AppDir, "chart", "values.yaml")
-	raw, err := os.ReadFile(values)
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(values); errors.Is(err, os.ErrNotExist) {
 		return skip("no ./chart here: not an app directory (lain init makes one)")
 	}
+	a, err := app.Load(e.AppDir)
 	if err != nil {
-		return fail(err.Error(), "")
+		return fromErr(err)
 	}
-	var v struct {
-		Appname string `yaml:"appname"`
-	}
-	if err := yaml.Unmarshal(raw, &v); err != nil {
-		return fail(fmt.Sprintf("%s: not valid YAML: %s", values, strings.TrimPrefix(err.Error(), "yaml: ")), "fix the file, then run: lain lint")
-	}
-	if v.Appname == "" {
+	if a.Name == "" {
 		return fail(values+": appname is missing", "add appname: <your app's name> to "+values)
 	}
-	return ok("app %s (%s)", v.Appname, values)
+	return ok("app %s (%s)", a.Name, values)
 }

@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -75,6 +76,15 @@ func (s *clusterState) checkValues(context.Context) Result {
 	s.load()
 	if s.name == "" {
 		return skip("no current cluster")
+	}
+	var inv *clusterconfig.Invalid
+	if errors.As(s.loadErr, &inv) {
+		r := problemsResult(s.env.Source.Path(s.name), inv.Problems)
+		r.Fix = "fix the file, then run: lain doctor"
+		if s.env.Source.Embedded {
+			r.Fix = "tell your lain admin: the cluster values built into this lain are broken"
+		}
+		return r
 	}
 	if s.loadErr != nil {
 		return fromErr(s.loadErr)

@@ -29,6 +29,8 @@ type Result struct {
 	Detail string
 	// Fix is the command (or instruction) that repairs a failure.
 	Fix string
+	// Problems are listed under the line, one each (a file's mistakes).
+	Problems []string
 }
 
 // Check is one line of the report.
@@ -55,6 +57,9 @@ func Run(ctx context.Context, w io.Writer, checks []Check) (failed int) {
 			r.Status = Warn
 		}
 		fmt.Fprintf(w, "  %-5s %-18s %s\n", labels[r.Status], c.Name, r.Detail)
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "  %-5s %-18s %s\n", "", "", p)
+		}
 		if r.Fix != "" && (r.Status == Fail || r.Status == Warn) {
 			for i, line := range strings.Split(r.Fix, "\n") {
 				prefix := "fix: "

@@ -147,7 +147,7 @@ func TestDoctorEachFailureHasItsFix(t *testing.T) {
 		{"app values broken", func(t *testing.T, e *Env, _ *runner.Recorder, _ string) {
 			os.MkdirAll(filepath.Join(e.AppDir, "chart"), 0o755)
 			os.WriteFile(filepath.Join(e.AppDir, "chart", "values.yaml"), []byte("appname: [x\n"), 0o644)
-		}, "chart/values.yaml: not valid YAML", "fix: fix the file, then run: lain lint"},
+		}, "chart/values.yaml:1:10: not valid YAML", "fix: fix the file, then run: lain lint"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -184,5 +184,53 @@ func TestDoctorVersionLine(t *testing.T) {
 	e.LatestRelease = func(context.Context) (string, error) { return "1.3.0", nil }
 	if out, failed := report(t, e); failed != 0 || !strings.Contains(out, "warn  lain version       lain 1.0.0; the newest release is 1.3.0") || !strings.Contains(out, "fix: lain upgrade") {
 		t.Fatal(out)
+	}
+}
+
+// TestClusterValuesDir: issue 14, point 6. Every file of the directory is
+// checked, all problems are listed under the file, and files lain never
+// reads are pointed out.
+func TestClusterValuesDir(t *testing.T) {
+	src := clusterconfig.Source{Dir: "cv", FS: fstest.MapFS{
+		"values-lab.yaml":   {Data: []byte("registry: 127.0.0.1:5000/lain\n")},
+		"values-prod.yaml":  {Data: []byte("regsitry: r.io/x\nnamespace: [a]\n")},
+		"values-test.yaml":  {Data: []byte("registry: r.io/x\nkibanna: x\n")},
+		"values-stage.yml":  {Data: []byte("registry: r.io/x\n")},
+		"values-bomb.yaml":  {Data: []byte("registry: r.io/x\na:\n\tb: 1\n")},
+		"example-notes.txt": {Data: []byte("x")},
+	}}
+	checks, err := ClusterValuesChecks(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	failed := Run(context.Background(), &out, checks)
+	want := `  FAIL  bomb               cv/values-bomb.yaml: 1 error(s)
+                           cv/values-bomb.yaml:3:1: a tab in the indentation: YAML indents with spaces only
+  ok    lab                cv/values-lab.yaml (registry 127.0.0.1:5000/lain)
+  FAIL  prod               cv/values-prod.yaml: 2 error(s)
+                           cv/values-prod.yaml:1: regsitry: unknown key, ignored (did you mean "registry"?) (warning)
+                           cv/values-prod.yaml:1: registry: required key is missing (line 1 has regsitry: is it misspelt?)
+                           cv/values-prod.yaml:2: namespace: must be a string, got a list
+  warn  test               cv/values-test.yaml: 1 warning(s)
+                           cv/values-test.yaml:2: kibanna: unknown key, ignored (did you mean "kibana"?)
+  warn  values-stage.yml   not read: lain reads only values-<CLUSTER>.yaml files here
+`
+	if failed != 2 || out.String() != want {
+		t.Fatalf("%d failed:\n%s", failed, out.String())
+	}
+}
+
+func TestDoctorListsTheCurrentClustersProblems(t *testing.T) {
+	e, _, _ := healthy(t)
+	e.Source.FS = fstest.MapFS{"values-test.yaml": {Data: []byte("registry: https://r.io/x\nnamespace: [a]\n")}}
+	out, failed := report(t, e)
+	want := `  FAIL  cluster values     cv/values-test.yaml: 2 error(s)
+                           cv/values-test.yaml:1: registry: "https://r.io/x" has a scheme: docker names have none (write r.io/x)
+                           cv/values-test.yaml:2: namespace: must be a string, got a list
+                           fix: fix the file, then run: lain doctor
+`
+	if failed == 0 || !strings.Contains(out, want) {
+		t.Fatalf("%d failed:\n%s", failed, out)
 	}
 }

@@ -2,23 +2,32 @@
 // "registry"), for did-you-mean hints on keys, clusters and commands.
 package suggest
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Closest returns the candidate nearest to typed, or "" when none is close
 // enough to be a plausible typo (distance at most a third of its length,
 // and at least 1 edit allowed; case is ignored).
 func Closest(typed string, candidates []string) string {
 	best, bestD := "", -1
+	limit := len(typed) / 3
+	if limit < 1 {
+		limit = 1
+	}
 	t := strings.ToLower(typed)
+	n := utf8.RuneCountInString(t)
 	for _, c := range candidates {
+		// The distance is at least the difference in length: skip what
+		// cannot be close, so a huge typed string costs no huge table.
+		if m := utf8.RuneCountInString(c); n-m > limit || m-n > limit {
+			continue
+		}
 		d := distance(t, strings.ToLower(c))
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
-	}
-	limit := len(typed) / 3
-	if limit < 1 {
-		limit = 1
 	}
 	if bestD < 0 || bestD > limit {
 		return ""
