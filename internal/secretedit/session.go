@@ -1,6 +1,7 @@
 package secretedit
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -138,13 +139,22 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
+	if file == "" && len(bytes.TrimSpace(edited)) == 0 {
+		// The header is gone too: an editor that failed or truncated the
+		// file, not an edit. `{}` empties the Secret on purpose.
+		if err := kept.Remove(); err != nil {
+			return err
+		}
+		return clierr.New(s.name()+" was not changed: the edit came back empty (even the header comment is gone); to remove every key, leave {} in the file",
+			s.resumeCommand(file))
+	}
 	var after map[string][]byte
 	if file != "" {
 		after = copyData(sec.Data)
 		after[file] = edited
 	} else {
 		var problems []string
-		after, problems = s.Kind.Parse(kept.Path, edited)
+		after, problems = s.Kind.Parse(kept.Path, edited, sec.Data)
 		if len(problems) > 0 {
 			return &clierr.Error{
 				Msg:  fmt.Sprintf("%s was not changed: your edit has problems:\n  %s\nyour edit is kept in %s", s.name(), strings.Join(problems, "\n  "), kept.Path),
@@ -191,7 +201,7 @@ func copyData(d map[string][]byte) map[string][]byte {
 func (s *Session) apply(ctx context.Context, sec *kube.Secret, after map[string][]byte, kept Kept, file string, confirm bool) error {
 	diff := Diff(sec.Data, after)
 	if diff.Empty() {
-		s.say("%s: no changes", s.name())
+		s.say("%s: no change, nothing applied", s.name())
 		if kept.Path != "" {
 			return kept.Remove()
 		}
