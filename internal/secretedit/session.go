@@ -13,6 +13,7 @@ import (
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 	"github.com/lain-cli/lain/internal/webhook"
 	"github.com/lain-cli/lain/prompts"
 )
@@ -74,7 +75,11 @@ func (s *Session) clusterError(verb string, err error) error {
 	if errors.As(err, &nf) {
 		return err
 	}
-	return &clierr.Error{Msg: fmt.Sprintf("could not %s %s on cluster %s: %s", verb, s.name(), s.Cluster, oneLine(err)), Next: "kubectl get secret " + s.name() + "   # is the cluster reachable? (lain doctor checks)", Err: err}
+	msg := fmt.Sprintf("could not %s %s on cluster %s", verb, s.name(), s.Cluster)
+	if c, ok := toolerr.Classify(err); !ok || c.Kind == toolerr.Other {
+		msg += ": " + oneLine(err)
+	}
+	return toolerr.Failed(msg, err, "kubectl get secret "+s.name()+"   # is the cluster reachable? (lain doctor checks)")
 }
 
 func oneLine(err error) string {
@@ -174,7 +179,7 @@ func (s *Session) resumeCommand(file string) string {
 	return cmd
 }
 
-func (s *Session) keptError(kept Kept, why string, err error) error {
+func (s *Session) keptError(kept Kept, why string, err error) *clierr.Error {
 	return &clierr.Error{Msg: fmt.Sprintf("%s was not changed: %s; your edit is kept in %s", s.name(), why, kept.Path), Next: s.resumeCommand(fileOf(kept, s.name())) + "   # opens your kept edit again", Err: err}
 }
 
@@ -226,13 +231,27 @@ func (s *Session) apply(ctx context.Context, sec *kube.Secret, after map[string]
 	next := &kube.Secret{Name: sec.Name, Data: after, Labels: sec.Labels, ResourceVersion: sec.ResourceVersion}
 	if err := s.Kube.ApplySecret(ctx, next); err != nil {
 		why := "the cluster refused it: " + oneLine(err)
-		if errors.Is(err, kube.ErrConflict) {
+		cause, _ := toolerr.Classify(err)
+		switch {
+		case errors.Is(err, kube.ErrConflict):
 			why = "someone changed it on the cluster while you edited (" + oneLine(err) + "); the next edit shows the keys that differ from their version"
+		case cause.Access():
+			why = cause.Why()
+		default:
+			cause = toolerr.Cause{} // the refusal's own words say it best
 		}
 		if kept.Path == "" {
-			return &clierr.Error{Msg: s.name() + " was not changed: " + why, Err: err}
+			next := cause.Next()
+			if next == "" {
+				next = "lain " + s.Kind.Command() + " show   # what it holds now; then run the command again"
+			}
+			return &clierr.Error{Msg: s.name() + " was not changed: " + why, Next: next, Err: err}
 		}
-		return s.keptError(kept, why, err)
+		e := s.keptError(kept, why, err)
+		if next := cause.Next(); next != "" {
+			e.Next = next + "; then: " + e.Next
+		}
+		return e
 	}
 	if s.DryRun {
 		if kept.Path != "" {
