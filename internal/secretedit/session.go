@@ -138,7 +138,7 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		return err
 	}
 	if err := runEditor(ctx, s.Runner, s.Editor, kept.Path, s.IO.In); err != nil {
-		return s.keptError(kept, "the editor did not finish ("+oneLine(err)+")", err)
+		return s.editorFailed(kept, text, err)
 	}
 	edited, err := kept.Load()
 	if err != nil {
@@ -169,6 +169,24 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		}
 	}
 	return s.apply(ctx, sec, after, kept, file, true)
+}
+
+// editorFailed keeps the edit as it was opened: an editor that crashed or
+// was killed may have left half a file, which resumed and saved would
+// remove every key it lost. What it left is kept beside, for the user.
+func (s *Session) editorFailed(kept Kept, opened []byte, err error) error {
+	why := "the editor did not finish (" + oneLine(err) + ")"
+	left, lerr := kept.Load()
+	if lerr == nil && left != nil && !bytes.Equal(left, opened) {
+		aside := Kept{Path: kept.Path + ".unfinished"}
+		if aside.Save(left) == nil {
+			why += "; what it left is in " + aside.Path + ", not applied"
+		}
+	}
+	if serr := kept.Save(opened); serr != nil {
+		return serr
+	}
+	return s.keptError(kept, why, err)
 }
 
 func (s *Session) resumeCommand(file string) string {

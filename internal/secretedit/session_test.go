@@ -235,3 +235,22 @@ func TestEditWithInvalidUTF8IsKeptWithItsLine(t *testing.T) {
 		t.Fatal("applied")
 	}
 }
+
+// An editor killed after it wrote half the file: the half is not what the
+// next edit resumes (saved unchanged it would remove every key it lost).
+func TestEditorKilledMidwayKeepsTheEditAsOpened(t *testing.T) {
+	e := newSession(t, `head -c 20 "$1" > "$1.x"; mv "$1.x" "$1"; kill -9 $$`)
+	err := e.s.Edit(context.Background(), "")
+	kept := KeptFor(e.s.KeptDir, "prod", "hello-env", "")
+	if got := clierr.Format(err); !strings.Contains(got, "the editor did not finish") || !strings.Contains(got, "what it left is in "+kept.Path+".unfinished, not applied") {
+		t.Fatal(got)
+	}
+	if b, _ := kept.Load(); !strings.Contains(string(b), "FOO: bar") {
+		t.Fatalf("kept %q", b)
+	}
+	e2 := newSession(t, "true")
+	e2.s.KeptDir = e.s.KeptDir
+	if err := e2.s.Edit(context.Background(), ""); err != nil || e2.sent(t) != nil {
+		t.Fatalf("resumed and saved unchanged: %v, sent %q", err, e2.sent(t))
+	}
+}
