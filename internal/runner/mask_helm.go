@@ -35,6 +35,7 @@ func (m Masker) setSpans(kind valueKind, s string, at int) []span {
 		from := end + 1
 		to := setValueEnd(kind, s, from)
 		if m.isSecretKey(key) {
+			to = valuelessItemsEnd(kind, s, to)
 			out = append(out, span{from, to})
 		}
 		i = to
@@ -43,6 +44,24 @@ func (m Masker) setSpans(kind valueKind, s string, at int) []span {
 		}
 	}
 	return out
+}
+
+// valuelessItemsEnd extends a secret value that ends at s[to] over the
+// items after it that have no '=': in token=tok1,tok2 helm reads tok2 as a
+// key without a value (and refuses it), but the user meant one token with
+// a comma, so tok2 is as secret as tok1.
+func valuelessItemsEnd(kind valueKind, s string, to int) int {
+	if kind == valueSetLiteral {
+		return to
+	}
+	for to < len(s) && s[to] == ',' {
+		_, end := setKey(s, to+1, false)
+		if end < len(s) && s[end] == '=' {
+			break
+		}
+		to = end
+	}
+	return to
 }
 
 // setKey reads a key from s[i:] up to its '=' (or ',', or the end), and

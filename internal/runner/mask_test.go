@@ -15,7 +15,10 @@ func TestMaskFollowsEachToolsGrammar(t *testing.T) {
 		want string
 	}{
 		// helm --set: values split on unescaped commas; \, is a comma.
-		{"helm", []string{"--set", "harbor_token=tok1,tok2"}, "helm --set harbor_token=***,tok2"},
+		// tok2 has no '=': helm would refuse it as a key; it is the rest of
+		// a token the user forgot to escape.
+		{"helm", []string{"--set", "harbor_token=tok1,tok2"}, "helm --set harbor_token=***"},
+		{"helm", []string{"--set", "harbor_token=tok1,tok2,tok3,user=bob"}, "helm --set harbor_token=***,user=bob"},
 		{"helm", []string{"--set-string", `SECRET=pa55\,word`}, "helm --set-string SECRET=***"},
 		{"helm", []string{"--set-string", `SECRET=pa55\,word,user=bob`}, "helm --set-string SECRET=***,user=bob"},
 		{"helm", []string{"--set=a=1,token=x\\\\,b=2"}, "helm --set=a=1,token=***,b=2"},
@@ -64,6 +67,15 @@ type form struct {
 	make func(s string) (tool string, m Masker, args []string, at int, from, to int)
 }
 
+// formOnly limits a form to the secrets it can carry.
+var formOnly = map[string]func(s string) bool{
+	// helm reads an '=' after a comma as another setting, a '\' as an
+	// escape and a leading '{' as a list: such a secret must be escaped.
+	"helm --set, a comma left unescaped": func(s string) bool {
+		return !strings.ContainsAny(s, "=\\") && !strings.HasPrefix(s, "{")
+	},
+}
+
 func helmEscape(s string) string {
 	s = strings.NewReplacer(`\`, `\\`, `,`, `\,`).Replace(s)
 	if strings.HasPrefix(s, "{") {
@@ -86,6 +98,9 @@ func planted(tool string, m Masker, before []string, prefix, value, suffix strin
 var forms = []form{
 	{"helm --set", func(s string) (string, Masker, []string, int, int, int) {
 		return planted("helm", Masker{}, []string{"upgrade", "--set"}, "a=1,harbor_token=", helmEscape(s), ",b=2", "./chart")
+	}},
+	{"helm --set, a comma left unescaped", func(s string) (string, Masker, []string, int, int, int) {
+		return planted("helm", Masker{}, []string{"--set"}, "a=1,harbor_token=", s, ",user=bob")
 	}},
 	{"helm --set-string=", func(s string) (string, Masker, []string, int, int, int) {
 		return planted("helm", Masker{}, []string{"upgrade"}, "--set-string=SECRET=", helmEscape(s), "")
@@ -152,6 +167,9 @@ func checkNoLeak(t *testing.T, s string) {
 	t.Helper()
 	const other = "\x00other\x00"
 	for _, f := range forms {
+		if only := formOnly[f.name]; only != nil && !only(s) {
+			continue
+		}
 		tool, m, args, at, from, to := f.make(s)
 		if s == "" && len(m.Values) > 0 {
 			continue // an empty literal hides nothing and is nothing

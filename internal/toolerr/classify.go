@@ -45,8 +45,14 @@ func classify(text string) Cause {
 	case containsAny(text, unreachableTexts):
 		return Cause{Kind: Unreachable, Detail: netDetail(text)}
 	}
-	if m := forbiddenRe().FindStringSubmatch(text); m != nil {
-		return Cause{Kind: Forbidden, Detail: detail(text, []string{"forbidden"}), User: m[1], Verb: m[2], Resource: m[3], Namespace: m[4]}
+	if ms := forbiddenRe().FindAllStringSubmatch(text, -1); ms != nil {
+		c := Cause{Kind: Forbidden, Detail: detail(text, []string{"forbidden"}), User: ms[0][1], Verb: ms[0][2], Resource: ms[0][3], Namespace: ms[0][4]}
+		for _, m := range ms[1:] { // kubectl get a,b,c: one refusal per resource
+			if m[1] == c.User && m[2] == c.Verb && m[4] == c.Namespace && !strings.Contains(", "+c.Resource+",", ", "+m[3]+",") {
+				c.Resource += ", " + m[3]
+			}
+		}
+		return c
 	}
 	if containsAny(text, busyTexts) {
 		return Cause{Kind: Busy, Detail: detail(text, busyTexts)}

@@ -101,3 +101,12 @@ func TestExplainGivesEveryToolFailureANextStep(t *testing.T) {
 		t.Error("a next step given by the call site stands")
 	}
 }
+
+func TestForbiddenListsEveryResourceOfOneQuery(t *testing.T) {
+	c := ClassifyText("Error from server (Forbidden): jobs.batch is forbidden: User \"u\" cannot list resource \"jobs\" in API group \"batch\" in the namespace \"n\"\n" +
+		"Error from server (Forbidden): pods is forbidden: User \"u\" cannot list resource \"pods\" in API group \"\" in the namespace \"n\"\n" +
+		"Error from server (Forbidden): pods is forbidden: User \"u\" cannot list resource \"pods\" in API group \"\" in the namespace \"n\"\n")
+	if c.Resource != "jobs, pods" || c.Verb != "list" {
+		t.Fatalf("%+v", c)
+	}
+}
