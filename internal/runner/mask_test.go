@@ -69,10 +69,10 @@ type form struct {
 
 // formOnly limits a form to the secrets it can carry.
 var formOnly = map[string]func(s string) bool{
-	// helm reads an '=' after a comma as another setting, a '\' as an
+	// helm reads an '=' after a comma as another setting, a '[' as an index, a '\' as an
 	// escape and a leading '{' as a list: such a secret must be escaped.
 	"helm --set, a comma left unescaped": func(s string) bool {
-		return !strings.ContainsAny(s, "=\\") && !strings.HasPrefix(s, "{")
+		return !strings.ContainsAny(s, "=\\[") && !strings.HasPrefix(s, "{")
 	},
 }
 
