@@ -5,7 +5,7 @@ VERSION ?= dev
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build test unit e2e lab-up lab-down lab-status demo bench lint clean release
+.PHONY: build test unit e2e lab-up lab-down lab-status demo bench lint clean release fuzz
 
 # Built as releases are (static, stripped), so `make bench` measures what
 # users run.
@@ -44,6 +44,12 @@ bench: build
 
 clean:
 	rm -rf bin
+
+# Every Go fuzz target in the module, one at a time, FUZZTIME each (CI: 30s);
+# fails on the first failure. Targets are discovered (scripts/fuzz).
+FUZZTIME ?= 30s
+fuzz:
+	scripts/fuzz "$(FUZZTIME)"
 
 # Publish a release: make release VERSION=x.y.z OUT=dir (see docs/releases.md).
 release:

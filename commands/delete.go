@@ -16,6 +16,7 @@ import (
 	"github.com/lain-cli/lain/internal/deploy"
 	"github.com/lain-cli/lain/internal/image"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 	"github.com/lain-cli/lain/prompts"
 )
 
@@ -38,7 +39,7 @@ func scheduleDelete(ctx context.Context, r runner.Runner, cfg *clusterconfig.Con
 			return err
 		}
 		if _, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"apply", "-f", "-"}, Stdin: bytes.NewReader(manifest), Mutates: true}); err != nil {
-			return clierr.New("could not create the countdown Job "+job+" (kubectl's message is above)", "lain delete --force   # delete now instead")
+			return toolerr.Failed("could not create the countdown Job "+job+" (kubectl's message is above)", err, "lain delete --force   # delete now instead")
 		}
 		fmt.Fprintf(w, "%s will be deleted in %s by the Job %s (it runs %s)\n  follow it: kubectl logs -f job/%s\n  cancel it: kubectl delete job %s\n",
 			rel, d, job, image.Name(cfg.Values.Registry, "lain", "latest"), job, job)
@@ -125,7 +126,7 @@ func runDelete(ctx context.Context, o *DeleteOptions) error {
 	}
 	for _, rel := range rels {
 		if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"uninstall", rel}, Mutates: true}); err != nil {
-			return clierr.New("helm uninstall "+rel+" failed (its message is above)", "helm list")
+			return toolerr.Failed("helm uninstall "+rel+" failed (its message is above)", err, "helm list")
 		}
 	}
 	if o.Purge && appname != "" {

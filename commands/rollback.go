@@ -17,6 +17,7 @@ import (
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/rollout"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // ReleaseEnv is what the release commands (rollback, redeploy, wait,
@@ -148,7 +149,7 @@ func runRollback(ctx context.Context, o *RollbackOptions) error {
 	}
 	fmt.Fprintf(o.IO.ErrOut, "rolling %s back from revision %d (%s) to revision %d (%s, deployed %s)\n", a.Release, cur.Revision, cur.Status, target.Revision, tag, target.Updated)
 	if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"rollback", a.Release, strconv.Itoa(target.Revision)}, Mutates: true}); err != nil {
-		return clierr.New("helm rollback of "+a.Release+" failed (its message is above)", "helm history "+a.Release)
+		return toolerr.Failed("helm rollback of "+a.Release+" failed (its message is above)", err, "helm history "+a.Release)
 	}
 	if o.Wait && !o.DryRun {
 		return o.track(ctx, a.Release, "", 5*time.Minute)

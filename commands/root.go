@@ -16,6 +16,7 @@ import (
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/toolcheck"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // NewRootCmd builds the whole command tree on f.
@@ -153,5 +154,7 @@ func explain(err error, f *cmdutil.Factory, helpCmd string) error {
 	if msg := err.Error(); strings.HasPrefix(msg, "accepts ") || strings.HasPrefix(msg, "requires ") || strings.HasPrefix(msg, "invalid argument") {
 		return clierr.Usage(msg, helpCmd)
 	}
-	return err
+	// A helm or kubectl failure that came up without a next step gets the
+	// one that fits its cause.
+	return toolerr.Explain(err)
 }

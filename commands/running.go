@@ -19,6 +19,7 @@ import (
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // AppOnCluster is what every command about a running app is given.
@@ -119,8 +120,11 @@ func (r *runningApp) askError(err error) error {
 	if errors.As(err, &nf) || errors.Is(err, context.Canceled) {
 		return err
 	}
-	return &clierr.Error{Msg: fmt.Sprintf("could not ask cluster %s about %s: %s", r.cluster.Cluster, r.app.Name, strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " | ")),
-		Next: "lain doctor   # checks the cluster, your kubeconfig and network", Err: err}
+	msg := fmt.Sprintf("could not ask cluster %s about %s", r.cluster.Cluster, r.app.Name)
+	if c, ok := toolerr.Classify(err); !ok || c.Kind == toolerr.Other {
+		msg += ": " + strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " | ")
+	}
+	return toolerr.Failed(msg, err, "lain doctor   # checks the cluster, your kubeconfig and network")
 }
 
 // instanceName is the workload a PROC argument means: a proc name (web ->

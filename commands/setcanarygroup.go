@@ -16,6 +16,7 @@ import (
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // SetCanaryGroupOptions are the inputs of `lain set-canary-group`.
@@ -112,7 +113,7 @@ func runSetCanaryGroup(ctx context.Context, o *SetCanaryGroupOptions) error {
 	switch {
 	case o.Abort:
 		if _, err := o.Runner.Run(ctx, uninstall); err != nil {
-			return clierr.New("helm uninstall "+canary+" failed (its message is above)", "helm list")
+			return toolerr.Failed("helm uninstall "+canary+" failed (its message is above)", err, "helm list")
 		}
 		fmt.Fprintf(o.IO.ErrOut, "canary %s deleted; %s is unchanged\n", canary, a.Release)
 		return nil
@@ -130,7 +131,7 @@ func runSetCanaryGroup(ctx context.Context, o *SetCanaryGroupOptions) error {
 			return err
 		}
 		if _, err := o.Runner.Run(ctx, uninstall); err != nil {
-			return clierr.New("helm uninstall "+canary+" failed (its message is above)", "helm uninstall "+canary)
+			return toolerr.Failed("helm uninstall "+canary+" failed (its message is above)", err, "helm uninstall "+canary)
 		}
 		fmt.Fprintf(o.IO.ErrOut, "canary promoted: %s runs %s; %s deleted\n", a.Release, tag, canary)
 		return nil
@@ -149,7 +150,7 @@ func runSetCanaryGroup(ctx context.Context, o *SetCanaryGroupOptions) error {
 	}
 	args := []string{"upgrade", canary, helmargs.Chart, "--reuse-values", "--set", "canaryGroup=" + o.Group}
 	if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: args, Dir: a.Dir, Mutates: true}); err != nil {
-		return clierr.New("helm upgrade of "+canary+" failed (its message is above)", "lain set-canary-group --abort")
+		return toolerr.Failed("helm upgrade of "+canary+" failed (its message is above)", err, "lain set-canary-group --abort")
 	}
 	fmt.Fprintf(o.IO.ErrOut, "canary group %s: the ingresses of %s now carry its annotations\n", o.Group, canary)
 	return nil

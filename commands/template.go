@@ -15,6 +15,7 @@ import (
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // TemplateOptions are the inputs of `lain template`.
@@ -79,7 +80,9 @@ func runTemplate(ctx context.Context, o *TemplateOptions) error {
 	_, err = o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: helmargs.Template(t.app.Release, t.opts, extra...), Dir: t.app.Dir})
 	var ee *runner.ExitError
 	if errors.As(err, &ee) {
-		return &clierr.Error{Msg: "helm template failed (its message is above)", Next: "lain lint   # points at the file and line", Code: ee.Code, Err: err}
+		e := toolerr.Failed("helm template failed (its message is above)", err, "lain lint   # points at the file and line")
+		e.Code = ee.Code
+		return e
 	}
 	return err
 }

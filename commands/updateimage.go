@@ -15,6 +15,7 @@ import (
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/registry"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // UpdateImageOptions are the inputs of `lain update-image`.
@@ -96,7 +97,7 @@ func runUpdateImage(ctx context.Context, o *UpdateImageOptions) error {
 		args = append(args, "--set", kind+"."+p+".imageTag="+tag)
 	}
 	if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: args, Dir: a.app.Dir, Mutates: true}); err != nil {
-		return clierr.New("helm upgrade of "+a.app.Release+" failed (its message is above)", "lain rollback")
+		return toolerr.Failed("helm upgrade of "+a.app.Release+" failed (its message is above)", err, "lain rollback")
 	}
 	fmt.Fprintf(o.IO.ErrOut, "%s now run %s\n", strings.Join(o.Procs, ", "), a.image(tag))
 	if o.Wait && !o.DryRun {

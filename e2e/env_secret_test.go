@@ -239,3 +239,87 @@ func TestEnvChangeWithAutoPilotRestarts(t *testing.T) {
 	r = a.must("env", "add", "FEATURE=off")
 	wantAll(t, r.Stderr, "running pods read hello-env when they start")
 }
+
+// awkwardValues are the values issue 14 found did not survive an edit
+// saved unchanged (keys are what Kubernetes allows in a Secret).
+var awkwardValues = map[string]string{
+	"NEWLINE":       "\n",
+	"LEADING_BLANK": "\n\nx",
+	"INDENTED":      "\n x",
+	"TAB_NEWLINE":   "\t\n",
+	"0":             "<<",
+	"NOT_UTF8":      "\xff\xfe\x00",
+	"TRAILING":      "a \nb\t\n",
+	"CRLF":          "a\r\nb\r\n",
+	"BLANK_END":     "x\n\n",
+	"LINE_SEP":      "a\u2028b\u0085c",
+	"EMPTY":         "",
+	"NUMBER":        "8080",
+	"NULL":          "~",
+	"COMMENT":       "a #b",
+	"config.json":   "{\n  \"a\": 1\n}\n",
+}
+
+// createAwkward creates Secret name holding awkwardValues with kubectl, and
+// returns its resourceVersion.
+func createAwkward(t *testing.T, ns, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	args := []string{"create", "secret", "generic", name}
+	for k, v := range awkwardValues {
+		p := filepath.Join(dir, k)
+		if err := os.WriteFile(p, []byte(v), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--from-file="+k+"="+p)
+	}
+	MustKubectl(t, ns, args...)
+	return MustKubectl(t, ns, "get", "secret", name, "-o", "jsonpath={.metadata.resourceVersion}")
+}
+
+// An edit saved unchanged applies nothing, whatever the Secret holds; an
+// edit of one awkward value changes that key only.
+func TestEditSavedUnchangedAppliesNothing(t *testing.T) {
+	a := newLiveApp(t, "")
+	// The editor writes the file back as it read it, as an editor's save does.
+	a.extraLainEnv = []string{"EDITOR=" + editor(t, `cat "$1" > "$1.new"; mv "$1.new" "$1"`)}
+	for _, kind := range []struct{ cmd, secret string }{{"env", "hello-env"}, {"secret", "hello-secret"}} {
+		rv := createAwkward(t, a.ns, kind.secret)
+		r := a.must(kind.cmd, "edit")
+		if !strings.Contains(r.Stderr, kind.secret+": no change, nothing applied") {
+			t.Errorf("lain %s edit: %s", kind.cmd, r)
+		}
+		if got := MustKubectl(t, a.ns, "get", "secret", kind.secret, "-o", "jsonpath={.metadata.resourceVersion}"); got != rv {
+			t.Errorf("%s: resourceVersion %s -> %s: something was applied", kind.secret, rv, got)
+		}
+		if got := secretData(t, a.ns, kind.secret); !equalData(got, awkwardValues) {
+			t.Errorf("%s now holds %q", kind.secret, got)
+		}
+	}
+
+	a.extraLainEnv = []string{"EDITOR=" + editor(t, `sed -i 's/^TAB_NEWLINE: .*/TAB_NEWLINE: "changed"/' "$1"`)}
+	r := a.must("env", "edit")
+	if !strings.Contains(r.Stderr, "hello-env on cluster lab: changed TAB_NEWLINE\n") {
+		t.Errorf("edit of one value: %s", r)
+	}
+	want := map[string]string{}
+	for k, v := range awkwardValues {
+		want[k] = v
+	}
+	want["TAB_NEWLINE"] = "changed"
+	if got := secretData(t, a.ns, "hello-env"); !equalData(got, want) {
+		t.Errorf("hello-env after changing TAB_NEWLINE: %q", got)
+	}
+}
+
+func equalData(got, want map[string]string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if g, ok := got[k]; !ok || g != v {
+			return false
+		}
+	}
+	return true
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/lain-cli/lain/internal/registry"
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // checkImage makes sure the image is in the registry: builds and pushes it
@@ -107,7 +108,7 @@ func (d *Deployer) unstick(ctx context.Context, q *Request, rel string, revs []r
 	}
 	fmt.Fprintln(d.ErrOut, what+"; auto-pilot: "+fixLine)
 	if _, err := d.Runner.Run(ctx, fix); err != nil {
-		return nil, clierr.New("could not unstick "+rel+" (helm's message is above)", fixLine)
+		return nil, toolerr.Failed("could not unstick "+rel+" (helm's message is above)", err, fixLine)
 	}
 	if q.DryRun {
 		return revs, nil
@@ -129,7 +130,7 @@ func (d *Deployer) prepare(ctx context.Context, q *Request) error {
 			return err
 		}
 		if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"create", "secret", "generic", env}, Mutates: true}); err != nil {
-			return clierr.New("could not create the Secret "+env+" (kubectl's message is above)", "kubectl create secret generic "+env)
+			return toolerr.Failed("could not create the Secret "+env+" (kubectl's message is above)", err, "kubectl create secret generic "+env)
 		}
 	}
 	for _, p := range app.Procs(q.Values) {
@@ -139,7 +140,7 @@ func (d *Deployer) prepare(ctx context.Context, q *Request) error {
 		for _, n := range nodes {
 			args := []string{"label", "node", fmt.Sprint(n), q.App.Name + "-" + p.Name + "=true", "--overwrite"}
 			if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: args, Mutates: true}); err != nil {
-				return clierr.New(fmt.Sprintf("could not label node %v for %s (kubectl's message is above)", n, p.Name), "kubectl get nodes   # is the name in nodes: right?")
+				return toolerr.Failed(fmt.Sprintf("could not label node %v for %s (kubectl's message is above)", n, p.Name), err, "kubectl get nodes   # is the name in nodes: right?")
 			}
 		}
 	}

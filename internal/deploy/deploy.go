@@ -13,13 +13,13 @@ import (
 	"time"
 
 	"github.com/lain-cli/lain/internal/app"
-	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/image"
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/rollout"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // DefaultTimeout is helm's --timeout and the rollout's limit.
@@ -173,9 +173,7 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	podsBefore, _ := rollout.Snapshot(ctx, d.Runner, rel)
 	_, err = d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: q.Upgrade(), Dir: q.App.Dir, Mutates: true})
 	if err != nil {
-		d.printFailedJobs(ctx, rel)
-		res.Err = clierr.New(fmt.Sprintf("helm upgrade of %s failed (helm's message is above)", rel),
-			"lain rollback   # or fix the cause and lain deploy again")
+		res.Err = d.upgradeFailed(ctx, rel, revs, err)
 		d.notify(ctx, res)
 		return res, res.Err
 	}
@@ -203,7 +201,7 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	d.summary(res)
 	if hasTests(q.Values) {
 		if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"test", rel, "--logs", fmt.Sprintf("--timeout=%ds", q.timeout())}, Mutates: true}); err != nil {
-			res.Err = clierr.New("helm test of "+rel+" failed (its logs are above)", "lain rollback   # or fix the tests and lain deploy again")
+			res.Err = toolerr.Failed("helm test of "+rel+" failed (its logs are above)", err, "lain rollback   # or fix the tests and lain deploy again")
 			d.notify(ctx, res)
 			return res, res.Err
 		}

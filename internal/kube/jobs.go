@@ -226,7 +226,7 @@ func (c *Client) Create(ctx context.Context, manifest map[string]any) error {
 	}
 	if _, err := c.mutate(ctx, body, "create", "-f", "-"); err != nil {
 		if r := Refusal(err); r != "" {
-			return fmt.Errorf("%s", r)
+			return &refusal{reason: r, causes: []error{err}}
 		}
 		return err
 	}
@@ -238,7 +238,7 @@ func (c *Client) Create(ctx context.Context, manifest map[string]any) error {
 func (c *Client) CreateJobFromCronJob(ctx context.Context, cronjob, name string) error {
 	_, err := c.mutate(ctx, nil, "create", "job", name, "--from=cronjob/"+cronjob)
 	if r := Refusal(err); r != "" {
-		return fmt.Errorf("%s", r)
+		return &refusal{reason: r, causes: []error{err}}
 	}
 	return err
 }

@@ -154,6 +154,17 @@ func Refusal(err error) string {
 	return ""
 }
 
+// refusal is kubectl's refusal, shown as the API server's reason; it still
+// unwraps to kubectl's *runner.ExitError (whose stderr says the cause) and
+// to ErrConflict when it is one.
+type refusal struct {
+	reason string
+	causes []error
+}
+
+func (r *refusal) Error() string   { return r.reason }
+func (r *refusal) Unwrap() []error { return r.causes }
+
 func containsAny(s string, subs ...string) bool {
 	for _, sub := range subs {
 		if strings.Contains(s, sub) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sort"
 )
 
@@ -86,9 +85,9 @@ func (c *Client) ApplySecret(ctx context.Context, s *Secret) error {
 	reason := Refusal(err)
 	switch {
 	case containsAny(reason, "(Conflict)", "the object has been modified"):
-		return fmt.Errorf("%s: %w", reason, ErrConflict)
+		return &refusal{reason: reason + ": " + ErrConflict.Error(), causes: []error{ErrConflict, err}}
 	case reason != "":
-		return errors.New(reason)
+		return &refusal{reason: reason, causes: []error{err}}
 	}
 	return err
 }

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/lain-cli/lain/internal/lazy"
@@ -11,12 +13,19 @@ var secretKey = lazy.Regexp(`(?i)(pass(word|wd)?|secret|token|api[_-]?key|access
 
 // Masker decides which parts of a command line are shown as ***.
 //
-// It masks the value of any KEY=VALUE argument, or any comma-separated pair
-// of a --set style argument, whose key looks secret or is in Keys; the
-// argument following a flag whose name looks secret (--password VALUE);
-// and every occurrence of a literal in Values (tokens passed positionally).
+// It reads each argument the way the tool being run reads it (see
+// grammarFor), and masks:
+//   - the value of a flag whose name looks secret: --password VALUE (even
+//     when VALUE starts with '-') and --password=VALUE;
+//   - the value of a KEY=VALUE argument whose key looks secret or is in
+//     Keys: everything after the first '=' (docker --build-arg, -e, kubectl
+//     --from-literal do not split values on commas);
+//   - for helm's --set, --set-string, --set-file, --set-json and
+//     --set-literal, the value of each secret key, found with helm's own
+//     escaping (\, is a literal comma, {a,b} is one list value);
+//   - every occurrence of a literal in Values, wherever it appears.
 type Masker struct {
-	// Keys are extra --set keys to mask, matched exactly (e.g. "webhook.url").
+	// Keys are extra keys to mask, matched exactly (e.g. "webhook.url").
 	Keys []string
 	// Values are literal secrets to hide wherever they appear.
 	Values []string
@@ -32,83 +41,149 @@ func (m Masker) isSecretKey(k string) bool {
 	return secretKey().MatchString(k)
 }
 
-// mask splits each argument into segments, marking the secret ones.
-func (m Masker) mask(args []string) [][]segment {
+// span is a masked part of one argument: bytes [from, to). An empty span
+// still prints *** (an empty password is shown as hidden, not as absent).
+type span struct{ from, to int }
+
+// mask splits each argument of tool into segments, marking the secret ones.
+func (m Masker) mask(tool string, args []string) [][]segment {
+	spans := m.spans(tool, args)
 	out := make([][]segment, len(args))
-	maskNext := false
 	for i, a := range args {
-		switch {
-		case maskNext:
-			out[i] = []segment{{text: a, masked: true}}
-			maskNext = false
-		case strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && m.isSecretKey(a) && a != "-":
-			// --password VALUE: the flag stays, its value goes.
-			out[i] = m.literals(a)
-			maskNext = i+1 < len(args) && !strings.HasPrefix(args[i+1], "-")
-		default:
-			out[i] = m.pairs(a)
-		}
+		out[i] = segments(a, spans[i])
 	}
 	return out
 }
 
-// pairs masks the values of secret keys in "k=v" or "k1=v1,k2=v2".
-func (m Masker) pairs(a string) []segment {
-	if !strings.Contains(a, "=") {
-		return m.literals(a)
-	}
-	var segs []segment
-	items := strings.Split(a, ",")
-	for i, item := range items {
-		sep := ""
-		if i < len(items)-1 {
-			sep = ","
+// spans finds the masked parts of every argument.
+func (m Masker) spans(tool string, args []string) [][]span {
+	g := grammarFor(tool, args)
+	out := make([][]span, len(args))
+	next := valuePlain // how the next argument is read
+	for i, a := range args {
+		read := next
+		next = valuePlain
+		var sp []span
+		switch {
+		case read == valueSecret:
+			sp = []span{{0, len(a)}}
+		case read != valuePlain:
+			sp = m.setSpans(read, a, 0)
+		case len(a) > 1 && a[0] == '-':
+			name, _, hasValue := strings.Cut(a, "=")
+			at := len(name) + 1
+			switch {
+			case !hasValue && g.secretFlag(m, name):
+				next = valueSecret
+			case !hasValue:
+				next = g.setFlags[name]
+			case g.secretFlag(m, name):
+				sp = []span{{at, len(a)}}
+			case g.setFlags[name] != valuePlain:
+				sp = m.setSpans(g.setFlags[name], a, at)
+			default:
+				sp = m.pairSpan(a, at) // --from-literal=KEY=VALUE, --build-arg=KEY=VALUE
+			}
+		default:
+			sp = m.pairSpan(a, 0)
 		}
-		k, _, found := strings.Cut(item, "=")
-		if found && m.isSecretKey(k) {
-			segs = append(segs, segment{text: k + "="}, segment{masked: true}, segment{text: sep})
-			continue
-		}
-		segs = append(segs, m.literals(item+sep)...)
+		out[i] = append(sp, m.literalSpans(a)...)
 	}
-	return merge(segs)
+	return out
 }
 
-// literals masks every occurrence of a known secret value inside a.
-func (m Masker) literals(a string) []segment {
-	segs := []segment{{text: a}}
+// pairSpan masks VALUE in a[at:] = "KEY=VALUE" when KEY is secret: all of
+// it, commas included, as docker, kubectl and the shell read it.
+func (m Masker) pairSpan(a string, at int) []span {
+	k, _, ok := strings.Cut(a[at:], "=")
+	if !ok || !m.isSecretKey(k) {
+		return nil
+	}
+	return []span{{at + len(k) + 1, len(a)}}
+}
+
+// literalSpans masks every occurrence of each literal secret in a,
+// overlapping ones included, so no byte of the real occurrence escapes
+// (the first match may start inside the text before it).
+func (m Masker) literalSpans(a string) []span {
+	var out []span
 	for _, v := range m.Values {
 		if v == "" {
 			continue
 		}
-		var next []segment
-		for _, s := range segs {
-			if s.masked || !strings.Contains(s.text, v) {
-				next = append(next, s)
-				continue
+		for from := 0; from < len(a); {
+			i := strings.Index(a[from:], v)
+			if i < 0 {
+				break
 			}
-			parts := strings.Split(s.text, v)
-			for j, p := range parts {
-				if j > 0 {
-					next = append(next, segment{masked: true})
-				}
-				next = append(next, segment{text: p})
-			}
+			out = append(out, span{from + i, from + i + len(v)})
+			from += i + 1
 		}
-		segs = next
+	}
+	return out
+}
+
+// segments cuts a into text and masked parts; overlapping or touching
+// spans become one masked part.
+func segments(a string, spans []span) []segment {
+	if len(spans) == 0 {
+		return []segment{{text: a}}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].from < spans[j].from })
+	var segs []segment
+	at := 0
+	for i := 0; i < len(spans); {
+		cur := spans[i]
+		for i++; i < len(spans) && spans[i].from <= cur.to; i++ {
+			cur.to = max(cur.to, spans[i].to)
+		}
+		if cur.from > at {
+			segs = append(segs, segment{text: a[at:cur.from]})
+		}
+		segs = append(segs, segment{masked: true})
+		at = max(at, cur.to)
+	}
+	if at < len(a) {
+		segs = append(segs, segment{text: a[at:]})
 	}
 	return segs
 }
 
-// merge joins neighbouring text segments so quoting happens once per run.
-func merge(segs []segment) []segment {
-	var out []segment
-	for _, s := range segs {
-		if n := len(out); n > 0 && !s.masked && !out[n-1].masked {
-			out[n-1].text += s.text
-			continue
-		}
-		out = append(out, s)
+// grammar is what lain knows of one tool's flags.
+type grammar struct {
+	// setFlags are flags whose value helm parses as KEY=VALUE lists.
+	setFlags map[string]valueKind
+	// noValue are flags that look secret but take no value.
+	noValue map[string]bool
+	// short are one-letter flags that take a secret value (docker login -p).
+	short map[string]bool
+}
+
+func (g grammar) secretFlag(m Masker, name string) bool {
+	if g.noValue[name] {
+		return false
 	}
-	return out
+	if !strings.HasPrefix(name, "--") {
+		return g.short[name]
+	}
+	return m.isSecretKey(name)
+}
+
+// grammarFor is the grammar of tool ("helm", "/usr/bin/docker", ...).
+func grammarFor(tool string, args []string) grammar {
+	tool = strings.TrimSuffix(filepath.Base(tool), ".exe")
+	g := grammar{noValue: map[string]bool{"--password-stdin": true}}
+	switch tool {
+	case "helm":
+		g.setFlags = map[string]valueKind{
+			"--set": valueSet, "--set-string": valueSet, "--set-file": valueSet,
+			"--set-json": valueSetJSON, "--set-literal": valueSetLiteral,
+		}
+		g.noValue["--pass-credentials"] = true
+	case "docker":
+		if len(args) > 0 && args[0] == "login" {
+			g.short = map[string]bool{"-p": true}
+		}
+	}
+	return g
 }

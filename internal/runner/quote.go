@@ -63,7 +63,7 @@ func render(segs []segment) string {
 func CommandLine(m Masker, name string, args []string) string {
 	parts := make([]string, 0, len(args)+1)
 	parts = append(parts, Quote(name))
-	for _, segs := range m.mask(args) {
+	for _, segs := range m.mask(name, args) {
 		parts = append(parts, render(segs))
 	}
 	return strings.Join(parts, " ")

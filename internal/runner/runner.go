@@ -51,6 +51,7 @@ type Runner interface {
 
 // ExitError is a command that ran and exited non-zero.
 type ExitError struct {
+	Name   string // the program, as in Cmd.Name
 	Line   string // the printed command line
 	Code   int
 	Stderr string // the last lines of stderr when captured
@@ -152,7 +153,7 @@ func (r *Exec) Run(ctx context.Context, c Cmd) (Result, error) {
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return res, &ExitError{Line: line, Code: res.ExitCode, Stderr: string(res.Stderr)}
+		return res, &ExitError{Name: c.Name, Line: line, Code: res.ExitCode, Stderr: string(res.Stderr)}
 	}
 	if err != nil {
 		return res, fmt.Errorf("running %s: %w", line, err)

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -69,7 +68,7 @@ func (k Kind) Header(app, cluster string) string {
 # One NAME: "value" per line. Values are strings: quote numbers and true/false
 # (PORT: "8080"). Remove a line to remove the variable. Save and close the
 # editor to apply; running pods see the change after a restart.
-`, k.SecretName(app), cluster, app)
+`+formsNote, k.SecretName(app), cluster, app)
 	}
 	return fmt.Sprintf(`# %s on cluster %s: files for the containers of %s, one key per file.
 # Write multi-line content as a block:
@@ -77,28 +76,13 @@ func (k Kind) Header(app, cluster string) string {
 #     {"debug": false}
 # Mount a file in chart/values.yaml with volumeMounts: [{mountPath: /lain/app/config.json}].
 # Save and close the editor to apply; running pods see the change after a restart.
-`, k.SecretName(app), cluster, app)
+`+formsNote, k.SecretName(app), cluster, app)
 }
 
-// Encode renders data as YAML, keys sorted; multi-line values as blocks,
-// binary values as !!binary.
-func Encode(data map[string][]byte) []byte {
-	if len(data) == 0 {
-		return []byte("{}\n")
-	}
-	m := make(map[string]string, len(data))
-	for k, v := range data {
-		m[k] = string(v)
-	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(m); err != nil {
-		panic(err) // a map of strings always encodes
-	}
-	enc.Close()
-	return b.Bytes()
-}
+// formsNote tells the reader of an edit the two forms Encode falls back to.
+const formsNote = `# Text YAML cannot show as typed is in double quotes with escapes ("a\n\tb");
+# bytes that are not text are written !!binary BASE64. Both read back unchanged.
+`
 
 var (
 	envKeyRe  = lazy.Regexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -119,18 +103,34 @@ func (k Kind) ValidKey(key string) string {
 	return ""
 }
 
-// Parse reads edited YAML (name is how messages call the file) into data,
-// or returns every problem found, each as name:line: key: problem.
-func (k Kind) Parse(name string, text []byte) (map[string][]byte, []string) {
+// Decode reads the text of an edit back into data: the inverse of Encode,
+// whatever the keys. Problems are name:line: key: problem.
+func Decode(name string, text []byte) (map[string][]byte, []string) {
 	root, problem := parseRoot(name, text)
 	if problem != "" {
 		return nil, []string{problem}
 	}
-	return k.ParseNode(name, root)
+	return readMap(name, root, nil)
+}
+
+// Parse reads an edit of a Secret of kind (name is how messages call the
+// file), or returns every problem found, each as name:line: key: problem.
+// What the Secret already holds (before; nil for none) is taken as it is,
+// so that saving an edit unchanged always works: a key that is not a
+// variable name, or binary in an env value, that kubectl put there.
+func (k Kind) Parse(name string, text []byte, before map[string][]byte) (map[string][]byte, []string) {
+	root, problem := parseRoot(name, text)
+	if problem != "" {
+		return nil, []string{problem}
+	}
+	return k.ParseNode(name, root, before)
 }
 
 // parseRoot returns the document's top node (nil for an empty document).
 func parseRoot(name string, text []byte) (*yaml.Node, string) {
+	if line, why := unreadableText(text); why != "" {
+		return nil, fmt.Sprintf("%s:%d: %s", name, line, why)
+	}
 	// A Decoder, not yaml.Unmarshal: Unmarshal silently drops what follows
 	// a root flow mapping ("{}\nFOO: bar"), and an edit must never lose a line.
 	dec := yaml.NewDecoder(bytes.NewReader(text))
@@ -149,7 +149,7 @@ func parseRoot(name string, text []byte) (*yaml.Node, string) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Sprintf("%s: not valid YAML: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, yamlError(name, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, ""
@@ -161,8 +161,55 @@ func parseRoot(name string, text []byte) (*yaml.Node, string) {
 	return root, ""
 }
 
-// ParseNode reads a mapping of keys to string values (nil: empty).
-func (k Kind) ParseNode(name string, root *yaml.Node) (map[string][]byte, []string) {
+// yamlError turns yaml.v3's "yaml: line 3: did not find expected key" into
+// "name:3: not valid YAML: did not find expected key".
+func yamlError(name string, err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, why, ok := strings.Cut(rest, ": "); ok {
+			return fmt.Sprintf("%s:%s: not valid YAML: %s", name, n, why)
+		}
+	}
+	return fmt.Sprintf("%s: not valid YAML: %s", name, msg)
+}
+
+// unreadableText finds what YAML cannot read at all, with its line: bytes
+// that are not UTF-8, and control characters (an editor that wrote binary).
+func unreadableText(text []byte) (int, string) {
+	line := 1
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return line, fmt.Sprintf("byte 0x%02x is not UTF-8 text: YAML must be UTF-8 (write binary values as !!binary BASE64)", text[i])
+		case r == '\n':
+			line++
+		case r < 0x20 && r != '\t' && r != '\r' || r == 0x7f || r >= 0x80 && r <= 0x9f && r != 0x85 || r == 0xfffe || r == 0xffff:
+			return line, fmt.Sprintf("control character %U: write it inside double quotes as an escape (\"\\u%04x\")", r, r)
+		}
+		i += size
+	}
+	return 0, ""
+}
+
+// ParseNode reads a mapping of keys to string values (nil: empty) for a
+// Secret of kind; before is as in Parse.
+func (k Kind) ParseNode(name string, root *yaml.Node, before map[string][]byte) (map[string][]byte, []string) {
+	return readMap(name, root, func(key string, v []byte) string {
+		old, had := before[key]
+		if why := k.ValidKey(key); why != "" && !had {
+			return why
+		}
+		if k == Env && !utf8.Valid(v) && !(had && bytes.Equal(old, v)) {
+			return "an environment variable must be text, not binary"
+		}
+		return ""
+	})
+}
+
+// readMap reads a mapping of keys to string values (nil: empty); check,
+// when set, explains why a key and its value cannot be stored.
+func readMap(name string, root *yaml.Node, check func(key string, v []byte) string) (map[string][]byte, []string) {
 	data := map[string][]byte{}
 	if root == nil {
 		return data, nil
@@ -174,23 +221,26 @@ func (k Kind) ParseNode(name string, root *yaml.Node) (map[string][]byte, []stri
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		kn, vn := root.Content[i], root.Content[i+1]
-		key := kn.Value
+		key, why := keyOf(kn)
 		at := fmt.Sprintf("%s:%d: %s: ", name, kn.Line, key)
+		if why != "" {
+			problems = append(problems, at+why)
+			continue
+		}
 		if line, dup := seen[key]; dup {
 			problems = append(problems, at+fmt.Sprintf("appears twice (first on line %d)", line))
 			continue
 		}
 		seen[key] = kn.Line
-		if why := k.ValidKey(key); why != "" {
-			problems = append(problems, at+why)
-		}
 		v, why := stringValue(vn, key)
 		if why != "" {
 			problems = append(problems, fmt.Sprintf("%s:%d: %s: %s", name, vn.Line, key, why))
 			continue
 		}
-		if k == Env && !utf8.Valid(v) {
-			problems = append(problems, at+"an environment variable must be text, not binary")
+		if check != nil {
+			if why := check(key, v); why != "" {
+				problems = append(problems, at+why)
+			}
 		}
 		data[key] = v
 	}
@@ -198,6 +248,25 @@ func (k Kind) ParseNode(name string, root *yaml.Node) (map[string][]byte, []stri
 		return nil, problems
 	}
 	return data, nil
+}
+
+// keyOf is the name a key node stands for: its text as written (PORT, 0,
+// true), or the bytes of a !!binary key.
+func keyOf(kn *yaml.Node) (string, string) {
+	if kn.Kind != yaml.ScalarNode {
+		return kn.Value, "a key must be a name, not a map, list or alias"
+	}
+	switch kn.Tag {
+	case "!!binary":
+		var s string
+		if err := kn.Decode(&s); err != nil {
+			return kn.Value, "not valid !!binary (base64): " + err.Error()
+		}
+		return s, ""
+	case "!!merge":
+		return kn.Value, `a YAML merge key cannot be used here; write "<<" in quotes for a key named <<`
+	}
+	return kn.Value, ""
 }
 
 // ParseSecretFile reads what `lain secret apply -f` is given: the map that
@@ -209,12 +278,12 @@ func (k Kind) ParseSecretFile(name string, text []byte) (map[string][]byte, []st
 		return nil, []string{problem}
 	}
 	if root == nil || root.Kind != yaml.MappingNode || mapValue(root, "kind") == nil || mapValue(root, "kind").Value != "Secret" {
-		return k.ParseNode(name, root)
+		return k.ParseNode(name, root, nil)
 	}
 	data := map[string][]byte{}
 	var problems []string
 	for _, field := range []string{"data", "stringData"} {
-		d, ps := k.ParseNode(name, mapValue(root, field))
+		d, ps := k.ParseNode(name, mapValue(root, field), nil)
 		problems = append(problems, ps...)
 		for key, v := range d {
 			data[key] = v
@@ -233,61 +302,6 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-// ParseEnvFile reads the variables of `lain env addfile`: a flat map in a
-// .yaml, .yml or .json file, else a .env file (KEY=VALUE lines, # comments,
-// optional export and quotes). Numbers and booleans of a map are taken as
-// written ("8080"), with a warning each.
-func ParseEnvFile(name string, text []byte) (map[string][]byte, []string, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml", ".json":
-		root, problem := parseRoot(name, text)
-		if problem != "" {
-			return nil, nil, errors.New(problem)
-		}
-		if root == nil {
-			return map[string][]byte{}, nil, nil
-		}
-		if root.Kind != yaml.MappingNode {
-			return nil, nil, fmt.Errorf("%s:%d: must be a map of NAME: value", name, root.Line)
-		}
-		data := map[string][]byte{}
-		var warnings []string
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			kn, vn := root.Content[i], root.Content[i+1]
-			if vn.Kind != yaml.ScalarNode {
-				return nil, nil, fmt.Errorf("%s:%d: %s: must be a single value, not a map or list", name, vn.Line, kn.Value)
-			}
-			if vn.Tag != "!!str" && vn.Tag != "!!null" {
-				warnings = append(warnings, fmt.Sprintf("%s:%d: %s: %s is a %s in the file; stored as the text %q", name, vn.Line, kn.Value, vn.Value, strings.TrimPrefix(vn.ShortTag(), "!!"), vn.Value))
-			}
-			data[kn.Value] = []byte(vn.Value)
-		}
-		return data, warnings, nil
-	}
-	return parseDotenv(name, text)
-}
-
-func parseDotenv(name string, text []byte) (map[string][]byte, []string, error) {
-	data := map[string][]byte{}
-	for i, line := range strings.Split(string(text), "\n") {
-		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		line = strings.TrimPrefix(line, "export ")
-		key, value, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, nil, fmt.Errorf("%s:%d: not a KEY=VALUE line (for a YAML or JSON map, name the file .yaml or .json)", name, i+1)
-		}
-		value = strings.TrimSpace(value)
-		if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0] {
-			value = value[1 : len(value)-1]
-		}
-		data[strings.TrimSpace(key)] = []byte(value)
-	}
-	return data, nil, nil
 }
 
 func stringValue(n *yaml.Node, key string) ([]byte, string) {

@@ -10,7 +10,7 @@ import (
 
 func TestParseReportsEveryProblemWithItsLine(t *testing.T) {
 	text := "# header\nGOOD: \"1\"\n9BAD: x\nPORT: 8080\nDEBUG: true\nEMPTY:\nLIST: [a]\nGOOD: again\n"
-	_, problems := Env.Parse("edit.yaml", []byte(text))
+	_, problems := Env.Parse("edit.yaml", []byte(text), nil)
 	want := []string{
 		"edit.yaml:3: 9BAD: not a valid environment variable name (letters, digits and _, not starting with a digit)",
 		`edit.yaml:4: PORT: must be a string, got 8080 (int): quote it: PORT: "8080"`,
@@ -23,14 +23,14 @@ func TestParseReportsEveryProblemWithItsLine(t *testing.T) {
 		t.Fatalf("got\n%s", strings.Join(problems, "\n"))
 	}
 	for _, bad := range []string{"a: [unclosed\n", "{}\nFOO: bar\n", "A: b\n---\nC: d\n", "- a\n"} {
-		if _, p := Env.Parse("e.yaml", []byte(bad)); len(p) != 1 {
+		if _, p := Env.Parse("e.yaml", []byte(bad), nil); len(p) != 1 {
 			t.Errorf("%q: %v", bad, p)
 		}
 	}
-	if d, p := Env.Parse("e.yaml", []byte("# only comments\n")); len(p) != 0 || len(d) != 0 {
+	if d, p := Env.Parse("e.yaml", []byte("# only comments\n"), nil); len(p) != 0 || len(d) != 0 {
 		t.Error("an empty edit is an empty Secret")
 	}
-	if _, p := Files.Parse("s.yaml", []byte("a/b.txt: x\nok.txt: y\n")); len(p) != 1 || !strings.Contains(p[0], "a/b.txt: not a valid file name") {
+	if _, p := Files.Parse("s.yaml", []byte("a/b.txt: x\nok.txt: y\n"), nil); len(p) != 1 || !strings.Contains(p[0], "a/b.txt: not a valid file name") {
 		t.Error(p)
 	}
 }
@@ -41,7 +41,7 @@ func TestEncodeRoundTrips(t *testing.T) {
 	if !strings.Contains(string(text), "config.json: |\n  {\n") || !strings.Contains(string(text), `PORT: "8080"`) || !strings.Contains(string(text), "key.bin: !!binary") {
 		t.Errorf("%s", text)
 	}
-	back, problems := Files.Parse("x", text)
+	back, problems := Files.Parse("x", text, nil)
 	if len(problems) > 0 || !reflect.DeepEqual(back, data) {
 		t.Fatalf("%v %q", problems, back)
 	}
@@ -135,4 +135,47 @@ func TestEditorCommand(t *testing.T) {
 	if _, err := EditorCommand(get, "linux"); err == nil {
 		t.Error("bad EDITOR")
 	}
+}
+
+// Issue 14, point 7: a value of null and a key given twice are refused
+// with their lines, never stored as "null" or silently overwritten.
+func TestEnvFileRefusesNullAndDuplicates(t *testing.T) {
+	cases := []struct{ name, text, want string }{
+		{"env.json", "{\n  \"A\": \"x\",\n  \"B\": null\n}\n", `env.json:3: B: has no value (null): write "B": "" for an empty variable, or remove the line`},
+		{"env.yaml", "A: x\nB: ~\n", `env.yaml:2: B: has no value (~)`},
+		{"env.yaml", "A: x\nB:\n", `env.yaml:2: B: has no value (nothing after the colon)`},
+		{"env.yaml", "A: x\nB: y\nA: z\n", "env.yaml:3: A: given twice, on lines 1 and 3: keep one"},
+		{"env.json", "{\"A\": \"x\",\n\"A\": \"y\"}\n", "env.json:2: A: given twice, on lines 1 and 2: keep one"},
+		{"prod.env", "A=1\n# c\nA=2\n", "prod.env:3: A: given twice, on lines 1 and 3: keep one"},
+	}
+	for _, c := range cases {
+		d, _, err := ParseEnvFile(c.name, []byte(c.text))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) || d != nil {
+			t.Errorf("%s %q: %v %q, want %s", c.name, c.text, err, d, c.want)
+		}
+	}
+	// Empty values written as such are fine.
+	d, _, err := ParseEnvFile("env.yaml", []byte("A: \"\"\nB: ''\n"))
+	if err != nil || len(d) != 2 || len(d["A"]) != 0 {
+		t.Fatal(d, err)
+	}
+}
+
+// FuzzParseEnvFile: any file, of any kind, is read or refused with a
+// message; never a panic, and never a variable given twice kept silently.
+func FuzzParseEnvFile(f *testing.F) {
+	for _, seed := range []string{"A=1\nA=2\n", "{\"A\": null}", "A: ~\n", "A: x\nA: y\n", "export A='x'\n", "A: !!binary /w==\n", "- a\n", "A: *x\n"} {
+		f.Add(seed, false)
+		f.Add(seed, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, asYAML bool) {
+		name := "f.env"
+		if asYAML {
+			name = "f.yaml"
+		}
+		d, _, err := ParseEnvFile(name, []byte(text))
+		if err == nil && d == nil {
+			t.Fatal("no error and no data")
+		}
+	})
 }

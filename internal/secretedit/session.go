@@ -1,6 +1,7 @@
 package secretedit
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 	"github.com/lain-cli/lain/internal/webhook"
 	"github.com/lain-cli/lain/prompts"
 )
@@ -73,7 +75,11 @@ func (s *Session) clusterError(verb string, err error) error {
 	if errors.As(err, &nf) {
 		return err
 	}
-	return &clierr.Error{Msg: fmt.Sprintf("could not %s %s on cluster %s: %s", verb, s.name(), s.Cluster, oneLine(err)), Next: "kubectl get secret " + s.name() + "   # is the cluster reachable? (lain doctor checks)", Err: err}
+	msg := fmt.Sprintf("could not %s %s on cluster %s", verb, s.name(), s.Cluster)
+	if c, ok := toolerr.Classify(err); !ok || c.Kind == toolerr.Other {
+		msg += ": " + oneLine(err)
+	}
+	return toolerr.Failed(msg, err, "kubectl get secret "+s.name()+"   # is the cluster reachable? (lain doctor checks)")
 }
 
 func oneLine(err error) string {
@@ -132,11 +138,20 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		return err
 	}
 	if err := runEditor(ctx, s.Runner, s.Editor, kept.Path, s.IO.In); err != nil {
-		return s.keptError(kept, "the editor did not finish ("+oneLine(err)+")", err)
+		return s.editorFailed(kept, text, err)
 	}
 	edited, err := kept.Load()
 	if err != nil {
 		return err
+	}
+	if file == "" && len(bytes.TrimSpace(edited)) == 0 {
+		// The header is gone too: an editor that failed or truncated the
+		// file, not an edit. `{}` empties the Secret on purpose.
+		if err := kept.Remove(); err != nil {
+			return err
+		}
+		return clierr.New(s.name()+" was not changed: the edit came back empty (even the header comment is gone); to remove every key, leave {} in the file",
+			s.resumeCommand(file))
 	}
 	var after map[string][]byte
 	if file != "" {
@@ -144,7 +159,7 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		after[file] = edited
 	} else {
 		var problems []string
-		after, problems = s.Kind.Parse(kept.Path, edited)
+		after, problems = s.Kind.Parse(kept.Path, edited, sec.Data)
 		if len(problems) > 0 {
 			return &clierr.Error{
 				Msg:  fmt.Sprintf("%s was not changed: your edit has problems:\n  %s\nyour edit is kept in %s", s.name(), strings.Join(problems, "\n  "), kept.Path),
@@ -156,6 +171,24 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 	return s.apply(ctx, sec, after, kept, file, true)
 }
 
+// editorFailed keeps the edit as it was opened: an editor that crashed or
+// was killed may have left half a file, which resumed and saved would
+// remove every key it lost. What it left is kept beside, for the user.
+func (s *Session) editorFailed(kept Kept, opened []byte, err error) error {
+	why := "the editor did not finish (" + oneLine(err) + ")"
+	left, lerr := kept.Load()
+	if lerr == nil && left != nil && !bytes.Equal(left, opened) {
+		aside := Kept{Path: kept.Path + ".unfinished"}
+		if aside.Save(left) == nil {
+			why += "; what it left is in " + aside.Path + ", not applied"
+		}
+	}
+	if serr := kept.Save(opened); serr != nil {
+		return serr
+	}
+	return s.keptError(kept, why, err)
+}
+
 func (s *Session) resumeCommand(file string) string {
 	cmd := "lain " + s.Kind.Command() + " edit"
 	if file != "" {
@@ -164,7 +197,7 @@ func (s *Session) resumeCommand(file string) string {
 	return cmd
 }
 
-func (s *Session) keptError(kept Kept, why string, err error) error {
+func (s *Session) keptError(kept Kept, why string, err error) *clierr.Error {
 	return &clierr.Error{Msg: fmt.Sprintf("%s was not changed: %s; your edit is kept in %s", s.name(), why, kept.Path), Next: s.resumeCommand(fileOf(kept, s.name())) + "   # opens your kept edit again", Err: err}
 }
 
@@ -191,7 +224,7 @@ func copyData(d map[string][]byte) map[string][]byte {
 func (s *Session) apply(ctx context.Context, sec *kube.Secret, after map[string][]byte, kept Kept, file string, confirm bool) error {
 	diff := Diff(sec.Data, after)
 	if diff.Empty() {
-		s.say("%s: no changes", s.name())
+		s.say("%s: no change, nothing applied", s.name())
 		if kept.Path != "" {
 			return kept.Remove()
 		}
@@ -216,13 +249,27 @@ func (s *Session) apply(ctx context.Context, sec *kube.Secret, after map[string]
 	next := &kube.Secret{Name: sec.Name, Data: after, Labels: sec.Labels, ResourceVersion: sec.ResourceVersion}
 	if err := s.Kube.ApplySecret(ctx, next); err != nil {
 		why := "the cluster refused it: " + oneLine(err)
-		if errors.Is(err, kube.ErrConflict) {
+		cause, _ := toolerr.Classify(err)
+		switch {
+		case errors.Is(err, kube.ErrConflict):
 			why = "someone changed it on the cluster while you edited (" + oneLine(err) + "); the next edit shows the keys that differ from their version"
+		case cause.Access():
+			why = cause.Why()
+		default:
+			cause = toolerr.Cause{} // the refusal's own words say it best
 		}
 		if kept.Path == "" {
-			return &clierr.Error{Msg: s.name() + " was not changed: " + why, Err: err}
+			next := cause.Next()
+			if next == "" {
+				next = "lain " + s.Kind.Command() + " show   # what it holds now; then run the command again"
+			}
+			return &clierr.Error{Msg: s.name() + " was not changed: " + why, Next: next, Err: err}
 		}
-		return s.keptError(kept, why, err)
+		e := s.keptError(kept, why, err)
+		if next := cause.Next(); next != "" {
+			e.Next = next + "; then: " + e.Next
+		}
+		return e
 	}
 	if s.DryRun {
 		if kept.Path != "" {

@@ -161,3 +161,96 @@ func TestSetRejectsBadNames(t *testing.T) {
 		t.Fatal(err, e.rec)
 	}
 }
+
+// awkwardSecret is hello-env holding every value of issue 14 that did not
+// survive an unchanged edit, as kubectl returns it.
+func awkwardSecret(t *testing.T) string {
+	data := map[string][]byte{}
+	for k, v := range awkward {
+		data[k] = []byte(v)
+	}
+	b, err := json.Marshal(map[string]any{"metadata": map[string]string{"name": "hello-env", "resourceVersion": "42"}, "data": data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestEditSavedUnchangedAppliesNothing(t *testing.T) {
+	e := newSession(t, "true") // an editor that saves the file as it is
+	e.rec = &runner.Recorder{}
+	e.rec.On("kubectl get secret hello-env -o json", awkwardSecret(t), 0)
+	e.s.Kube = kube.New(e.rec)
+	if err := e.s.Edit(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if d := e.sent(t); d != nil {
+		t.Fatalf("applied %q", d)
+	}
+	if !strings.Contains(e.err.String(), "hello-env: no change, nothing applied") || len(e.hooks) != 0 {
+		t.Fatal(e.err.String(), e.hooks)
+	}
+}
+
+func TestEditChangingOneAwkwardValueChangesOnlyIt(t *testing.T) {
+	e := newSession(t, `sed -i 's/^TAB_NEWLINE: .*/TAB_NEWLINE: "changed"/' "$1"`)
+	e.rec = &runner.Recorder{}
+	e.rec.On("kubectl get secret hello-env -o json", awkwardSecret(t), 0)
+	e.s.Kube = kube.New(e.rec)
+	if err := e.s.Edit(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	d := e.sent(t)
+	for k, v := range awkward {
+		if want := map[bool]string{true: "changed", false: v}[k == "TAB_NEWLINE"]; string(d[k]) != want {
+			t.Errorf("%s: sent %q, want %q", k, d[k], want)
+		}
+	}
+	if !strings.Contains(e.err.String(), "hello-env on cluster prod: changed TAB_NEWLINE\n") {
+		t.Error(e.err.String())
+	}
+}
+
+func TestEditThatComesBackEmptyAppliesNothing(t *testing.T) {
+	e := newSession(t, `: > "$1"`) // an editor that truncates the file
+	err := e.s.Edit(context.Background(), "")
+	if got := clierr.Format(err); !strings.Contains(got, "hello-env was not changed: the edit came back empty") || !strings.Contains(got, "next: lain env edit") {
+		t.Fatal(got)
+	}
+	if e.sent(t) != nil {
+		t.Fatal("applied an empty edit")
+	}
+	if b, _ := KeptFor(e.s.KeptDir, "prod", "hello-env", "").Load(); b != nil {
+		t.Error("an empty edit was kept")
+	}
+}
+
+func TestEditWithInvalidUTF8IsKeptWithItsLine(t *testing.T) {
+	e := newSession(t, `printf 'FOO: bar\nPORT: "\377"\n' > "$1"`)
+	err := e.s.Edit(context.Background(), "")
+	if got := clierr.Format(err); !strings.Contains(got, ".yaml:2: byte 0xff is not UTF-8 text") || !strings.Contains(got, "your edit is kept in") {
+		t.Fatal(got)
+	}
+	if e.sent(t) != nil {
+		t.Fatal("applied")
+	}
+}
+
+// An editor killed after it wrote half the file: the half is not what the
+// next edit resumes (saved unchanged it would remove every key it lost).
+func TestEditorKilledMidwayKeepsTheEditAsOpened(t *testing.T) {
+	e := newSession(t, `head -c 20 "$1" > "$1.x"; mv "$1.x" "$1"; kill -9 $$`)
+	err := e.s.Edit(context.Background(), "")
+	kept := KeptFor(e.s.KeptDir, "prod", "hello-env", "")
+	if got := clierr.Format(err); !strings.Contains(got, "the editor did not finish") || !strings.Contains(got, "what it left is in "+kept.Path+".unfinished, not applied") {
+		t.Fatal(got)
+	}
+	if b, _ := kept.Load(); !strings.Contains(string(b), "FOO: bar") {
+		t.Fatalf("kept %q", b)
+	}
+	e2 := newSession(t, "true")
+	e2.s.KeptDir = e.s.KeptDir
+	if err := e2.s.Edit(context.Background(), ""); err != nil || e2.sent(t) != nil {
+		t.Fatalf("resumed and saved unchanged: %v, sent %q", err, e2.sent(t))
+	}
+}

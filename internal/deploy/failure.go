@@ -1,0 +1,62 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/toolerr"
+)
+
+// upgradeFailed explains a failed helm upgrade by its cause. When the
+// cluster stopped answering, rollback cannot help (it cannot reach the
+// cluster either): lain says so, and says the release is unchanged only
+// when it knows: helm's history still ends at the revision it had before,
+// or helm stopped at its first check, before touching anything.
+func (d *Deployer) upgradeFailed(ctx context.Context, rel string, before []release.Revision, err error) *clierr.Error {
+	what := fmt.Sprintf("helm upgrade of %s failed (helm's message is above)", rel)
+	if c, _ := toolerr.Classify(err); c.Kind == toolerr.Unreachable {
+		// A short look: a cluster that drops packets would hold helm
+		// history for its whole client timeout.
+		look, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		state := d.releaseState(look, rel, before, c)
+		return &clierr.Error{
+			Msg:  fmt.Sprintf("helm upgrade of %s failed: the cluster stopped answering (%s); %s", rel, c.Detail, state),
+			Next: "lain doctor   # checks that the cluster answers; then lain deploy again",
+			Err:  err,
+		}
+	}
+	d.printFailedJobs(ctx, rel) // a failed hook is the usual reason
+	return toolerr.Failed(what, err, "lain rollback   # or fix the cause and lain deploy again")
+}
+
+// releaseState says what became of the release after a failed upgrade,
+// only as far as lain knows it.
+func (d *Deployer) releaseState(ctx context.Context, rel string, before []release.Revision, c toolerr.Cause) string {
+	prev, had := release.Current(before)
+	revs, err := release.History(ctx, d.Runner, rel)
+	switch {
+	case err == nil:
+		cur, ok := release.Current(revs)
+		if had && ok && cur.Revision == prev.Revision {
+			return fmt.Sprintf("the release is unchanged (still revision %d, %s)", cur.Revision, cur.Status)
+		}
+		if ok && release.IsStuck(cur.Status) {
+			return fmt.Sprintf("the release is now at revision %d, %s: stuck until rolled back (lain --auto-pilot deploy does it first)", cur.Revision, cur.Status)
+		}
+		if ok {
+			return fmt.Sprintf("the release is now at revision %d, %s (lain status shows what runs)", cur.Revision, cur.Status)
+		}
+	case err == release.ErrNotFound && !had:
+		return "nothing was installed"
+	case toolerr.BeforeAnyChange(c):
+		if had {
+			return fmt.Sprintf("the release is unchanged (helm stopped before changing anything; it was at revision %d)", prev.Revision)
+		}
+		return "nothing was installed (helm stopped before changing anything)"
+	}
+	return "lain could not check whether the release changed: once the cluster answers, lain status shows it"
+}
