@@ -29,6 +29,10 @@ type Values struct {
 	PypiIndex            string               `yaml:"pypi_index"`
 	PypiExtraIndex       string               `yaml:"pypi_extra_index"`
 	SphinxDocsURL        string               `yaml:"sphinx_docs_url"`
+	// Read by the chart only (reference section 5).
+	SupportsIngressClassName     bool   `yaml:"supportsIngressClassName"`
+	IngressTLSSecretName         string `yaml:"ingressTLSSecretName"`
+	ExternalIngressTLSSecretName string `yaml:"externalIngressTLSSecretName"`
 }
 
 // NamespaceOrDefault is the namespace apps of this cluster live in.
