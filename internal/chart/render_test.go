@@ -41,6 +41,7 @@ var goldenCases = []goldenCase{
 	{"cluster-override", "prod", false},
 	{"canary", "lab", true},
 	{"dockerio", "lab", false},
+	{"original", "test", false},
 }
 
 const testTag = "1700000000-0123456789abcdef0123456789abcdef01234567"
@@ -109,13 +110,7 @@ func render(t *testing.T, helm string, c goldenCase) rendered {
 			t.Fatal(err)
 		}
 	}
-	a, err := app.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chart.WriteTemplates(a.ChartPath(), a.Name); err != nil {
-		t.Fatal(err)
-	}
+	a := loadWithChart(t, dir)
 	clusterFile, _ := filepath.Abs(filepath.Join(src, "cluster.yaml"))
 	o := helmargs.Options{Cluster: c.cluster, User: "dev", RepoURL: "https://git.example.com/team/shop.git", ImageTag: testTag, ClusterValues: clusterFile}
 	if a.Has(app.ClusterValuesName(c.cluster)) {
@@ -127,6 +122,19 @@ func render(t *testing.T, helm string, c goldenCase) rendered {
 	}
 	checkSchema(t, a, c, clusterFile)
 	return rendered{app: a, opts: o, release: release, manifests: []byte(helmRun(t, helm, dir, helmargs.Template(release, o)))}
+}
+
+// loadWithChart loads the app in dir after writing lain's chart into it.
+func loadWithChart(t *testing.T, dir string) *app.App {
+	t.Helper()
+	a, err := app.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chart.WriteTemplates(a.ChartPath(), a.Name); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // checkSchema: every case is valid for lain lint too, so the schema and
