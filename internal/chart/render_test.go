@@ -12,6 +12,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,10 +85,15 @@ func TestGoldenRenders(t *testing.T) {
 		kubectl := charttest.Tool(t, "kubectl")
 		kc := charttest.Kubeconfig(t)
 		ns := charttest.Namespace(t, kubectl, kc)
+		created := map[string]bool{"default": true}
 		for _, c := range goldenCases {
 			golden, err := os.ReadFile(filepath.Join("testdata", "golden", c.name+".yaml"))
 			if err != nil {
 				t.Fatal(err)
+			}
+			for _, sa := range serviceAccounts(t, golden, created) {
+				charttest.ServiceAccount(t, kubectl, kc, ns, sa)
+				created[sa] = true
 			}
 			out := charttest.ApplyDryRun(t, kubectl, kc, ns, golden)
 			if got, want := strings.Count(out, "(server dry run)"), strings.Count(string(golden), "\nkind: "); got != want {
@@ -95,6 +101,19 @@ func TestGoldenRenders(t *testing.T) {
 			}
 		}
 	})
+}
+
+// serviceAccounts are the ServiceAccounts the pods of a render name that
+// are not in have yet.
+func serviceAccounts(t *testing.T, manifests []byte, have map[string]bool) []string {
+	t.Helper()
+	var out []string
+	for _, obj := range parseObjects(t, manifests) {
+		if sa, ok := podSpec(obj)["serviceAccountName"].(string); ok && !have[sa] && !slices.Contains(out, sa) {
+			out = append(out, sa)
+		}
+	}
+	return out
 }
 
 // render writes the case's app (its values files and lain's chart) into a
