@@ -271,12 +271,14 @@ func writeChart(o *InitOptions, chartDir, appname string, hadValues bool, values
 		}
 		return nil
 	}
-	if _, err := chart.WriteTemplates(chartDir, appname); err != nil {
-		return err
-	}
+	// The original's templates go first: interrupted after this, a second
+	// run still sees its Chart.yaml and finishes the job.
 	now := o.Now()
 	retired, err := chart.RetireOriginal(chartDir, upgrade.Original, now)
 	if err != nil {
+		return err
+	}
+	if _, err := chart.WriteTemplates(chartDir, appname); err != nil {
 		return err
 	}
 	if len(retired) > 0 {

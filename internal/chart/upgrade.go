@@ -34,11 +34,11 @@ type Upgrade struct {
 // PlanUpgrade reads chartDir and says what an upgrade to this lain's chart
 // would change. Nothing is written.
 func PlanUpgrade(chartDir, appname string) (*Upgrade, error) {
-	v, err := InstalledVersion(chartDir)
-	if err != nil {
-		return nil, err
-	}
+	// A Chart.yaml that is not YAML is no obstacle: it is about to be
+	// replaced (lain lint reports it on its own).
+	v, _ := InstalledVersion(chartDir)
 	u := &Upgrade{Installed: v, Original: v != "" && Compare(v, FirstVersion) < 0}
+	var err error
 	if u.Changes, err = Plan(chartDir, appname); err != nil {
 		return nil, err
 	}
