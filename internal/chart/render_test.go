@@ -209,17 +209,23 @@ func firstDiff(want, got string) string {
 	return "(same lines, different bytes)"
 }
 
-// TestFullCaseCoversEveryKey keeps the full case honest: it must use
-// every top-level key of the schema and every proc key.
+// TestFullCaseCoversEveryKey keeps the full and the original cases honest:
+// each must use every top-level key of the schema and every proc key.
 func TestFullCaseCoversEveryKey(t *testing.T) {
-	vf, err := app.ReadValuesFile(filepath.Join("testdata", "cases", "full", "values.yaml"), "full")
+	for _, c := range []string{"full", "original"} {
+		t.Run(c, func(t *testing.T) { coversEveryKey(t, c) })
+	}
+}
+
+func coversEveryKey(t *testing.T, name string) {
+	vf, err := app.ReadValuesFile(filepath.Join("testdata", "cases", name, "values.yaml"), name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	setByLain := map[string]bool{"cluster": true, "user": true, "repo_url": true, "imageTag": true, "canaryGroup": true}
 	for _, k := range appvalues.Keys() {
 		if _, ok := vf.Map[k]; !ok && !setByLain[k] {
-			t.Errorf("full/values.yaml does not use %s", k)
+			t.Errorf("%s/values.yaml does not use %s", name, k)
 		}
 	}
 	used := map[string]bool{}
@@ -238,7 +244,7 @@ func TestFullCaseCoversEveryKey(t *testing.T) {
 	sort.Strings(all)
 	for _, k := range all {
 		if !used[k] {
-			t.Errorf("no proc of full/values.yaml uses %s", k)
+			t.Errorf("no proc of %s/values.yaml uses %s", name, k)
 		}
 	}
 }
