@@ -249,6 +249,31 @@ func TestRulePods(t *testing.T) {
 	})
 }
 
+// TestRuleVolumes: claims are mounted by their name, in the pods that
+// mount them; a volume the app declares itself is never doubled.
+func TestRuleVolumes(t *testing.T) {
+	runRules(t, []ruleCase{
+		{"a claim mounted by name gets its volume, only where mounted", "persistentVolumeClaims:\n  data: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n" +
+			"deployments:\n  web:\n    volumeMounts: [{name: data, mountPath: /data}]" + res + "\n  worker:\n    command: [w]" + res + "\n", "", func(t *testing.T, o objects) {
+			o.must(t, "PersistentVolumeClaim/mall-data")
+			want := []any{map[string]any{"name": "data", "persistentVolumeClaim": map[string]any{"claimName": "mall-data"}}}
+			if got := podSpec(o.must(t, "Deployment/mall-web"))["volumes"]; !reflect.DeepEqual(got, want) {
+				t.Errorf("web volumes %v", got)
+			}
+			if got := podSpec(o.must(t, "Deployment/mall-worker"))["volumes"]; got != nil {
+				t.Errorf("worker volumes %v", got)
+			}
+		}},
+		{"the app's own volume named secret is not doubled", "volumes:\n  - {name: secret, secret: {secretName: shared-files}}\nvolumeMounts:\n  - {mountPath: /etc/shared}\n" +
+			"deployments:\n  web:\n    command: [w]" + res + "\n", "", func(t *testing.T, o objects) {
+			want := []any{map[string]any{"name": "secret", "secret": map[string]any{"secretName": "shared-files"}}}
+			if got := podSpec(o.must(t, "Deployment/mall-web"))["volumes"]; !reflect.DeepEqual(got, want) {
+				t.Errorf("volumes %v", got)
+			}
+		}},
+	})
+}
+
 func TestRuleCronJobsAndHPA(t *testing.T) {
 	runRules(t, []ruleCase{
 		{"cronjob defaults", "cronjobs:\n  daily:\n    schedule: \"0 1 * * *\"\n    command: [d]\n", "", func(t *testing.T, o objects) {
