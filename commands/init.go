@@ -254,21 +254,35 @@ func requireGitRepo(ctx context.Context, o *InitOptions) error {
 // write, and says what it did.
 func writeChart(o *InitOptions, chartDir, appname string, hadValues bool, values []byte) error {
 	w := o.IO.ErrOut
-	changes, err := chart.Plan(chartDir, appname)
+	upgrade, err := chart.PlanUpgrade(chartDir, appname)
 	if err != nil {
 		return err
 	}
+	changes := upgrade.Changes
 	if o.DryRun {
 		for _, c := range changes {
 			fmt.Fprintf(w, "would write chart/%s  # dry run\n", c.Path)
+		}
+		for _, n := range upgrade.Retired {
+			fmt.Fprintf(w, "would move the original lain's chart/templates/%s to chart/%s/  # dry run\n", n, chart.RetireDir(o.Now()))
 		}
 		if values != nil {
 			fmt.Fprintln(w, "would write chart/values.yaml  # dry run")
 		}
 		return nil
 	}
+	// The original's templates go first: interrupted after this, a second
+	// run still sees its Chart.yaml and finishes the job.
+	now := o.Now()
+	retired, err := chart.RetireOriginal(chartDir, upgrade.Original, now)
+	if err != nil {
+		return err
+	}
 	if _, err := chart.WriteTemplates(chartDir, appname); err != nil {
 		return err
+	}
+	if len(retired) > 0 {
+		fmt.Fprintf(w, "moved the original lain's templates %s to chart/%s/ (lain's templates replace them; delete that directory once you have checked)\n", strings.Join(retired, ", "), chart.RetireDir(now))
 	}
 	switch {
 	case len(changes) == 0:

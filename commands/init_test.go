@@ -401,7 +401,7 @@ func TestCommitInARealRepository(t *testing.T) {
 		t.Fatalf("status:\n%s", st)
 	}
 	// The runner printed each git command that changed something.
-	for _, want := range []string{"$ git add -- chart ':(exclude)chart/values*'\n", "$ git commit -m '[skip ci] upgrade helm chart to " + chart.Version + "' -- chart ':(exclude)chart/values*'\n"} {
+	for _, want := range []string{"$ git add -- chart ':(exclude)chart/values*' ':(exclude)chart/templates.backup-*'\n", "$ git commit -m '[skip ci] upgrade helm chart to " + chart.Version + "' -- chart ':(exclude)chart/values*' ':(exclude)chart/templates.backup-*'\n"} {
 		if !strings.Contains(git.log.String(), want) {
 			t.Errorf("printed commands lack %q:\n%s", want, git.log)
 		}

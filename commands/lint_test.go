@@ -154,10 +154,32 @@ ingresses:
 }
 
 func TestLintWantsTheBuiltInChartVersion(t *testing.T) {
-	e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues, "chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n"})
+	// A chart as the original lain wrote it: its Chart.yaml, its
+	// templates/deployment.yaml (lain's own are in templates/deployments.yaml).
+	e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues,
+		"chart/Chart.yaml":                   "apiVersion: v2\nname: chart\ndescription: \"I got this, baby\"\ntype: application\nversion: 0.1.11\nappVersion: no-use\n",
+		"chart/templates/deployment.yaml":    "{{- range $deployName, $deployment := .Values.deployments }}\nmetadata:\n  labels:\n    {{- include \"chart.labels\" $ | nindent 4 }}\n{{- end }}\n",
+		"chart/templates/networkPolicy.yaml": "{{- with .Values.networkPolicy -}}\n{{- end }}\n",
+	})
+	os.Remove(filepath.Join(e.opts.Dir, "chart", "templates", "hpa.yaml"))
 	err := runLint(context.Background(), e.opts)
-	want := "lain: lint found 1 problem(s):\n  chart/Chart.yaml: the chart is version 0.1.0, older than this lain's built-in chart " + chart.Version + "\n  next: lain init --template-only --commit\n"
+	want := "lain: lint found 1 problem(s):\n  chart/ was written by the original lain (chart 0.1.11); this lain's chart is " + chart.Version +
+		". lain init --template-only would replace Chart.yaml; add templates/hpa.yaml; move the original's templates/deployment.yaml, templates/networkPolicy.yaml" +
+		" to chart/templates.backup-TIME/ (lain's templates replace them). It keeps chart/values.yaml and chart/values-*.yaml as they are (docs/migrating.md lists what renders differently)\n" +
+		"  next: lain init --template-only --commit\n"
 	if got := clierr.Format(err); got != want {
+		t.Fatalf("got\n%swant\n%s", got, want)
+	}
+	// An older lain's chart: only what changed since.
+	chart.WriteTemplates(filepath.Join(e.opts.Dir, "chart"), "shop")
+	os.Remove(filepath.Join(e.opts.Dir, "chart", "templates", "deployment.yaml"))
+	os.Remove(filepath.Join(e.opts.Dir, "chart", "templates", "networkPolicy.yaml"))
+	os.WriteFile(filepath.Join(e.opts.Dir, "chart", "Chart.yaml"), []byte(strings.Replace(string(chart.Files("shop")["Chart.yaml"]), "version: "+chart.Version, "version: 1.0.0", 1)), 0o644)
+	os.WriteFile(filepath.Join(e.opts.Dir, "chart", "templates", "services.yaml"), []byte("# chart 1.0.0's\n"), 0o644)
+	want = "lain: lint found 1 problem(s):\n  chart/ was written by an older lain (chart 1.0.0); this lain's chart is " + chart.Version +
+		". lain init --template-only would replace Chart.yaml, templates/services.yaml. It keeps chart/values.yaml and chart/values-*.yaml as they are\n" +
+		"  next: lain init --template-only --commit\n"
+	if got := clierr.Format(runLint(context.Background(), e.opts)); got != want {
 		t.Fatalf("got\n%swant\n%s", got, want)
 	}
 	os.Remove(filepath.Join(e.opts.Dir, "chart", "Chart.yaml"))

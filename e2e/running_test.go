@@ -173,7 +173,7 @@ func TestStatusSimpleBroken(t *testing.T) {
 	wantAll(t, r.Stdout,
 		"deployment hello-web: 0/2 ready",
 		"PROBLEMS",
-		"hello-web: CrashLoopBackOff",
+		": web: CrashLoopBackOff", // pod: container (named after the proc): reason
 		"last exit 1 (Error)",
 		"events:", "Scheduled",
 		"log lines, previous run:", "exited with code 1",
@@ -202,7 +202,7 @@ func TestLogsFromTwoPodsOfAProc(t *testing.T) {
 	a.waitPods("app.kubernetes.io/instance=hello-web", 2, "Running")
 	r := a.must("logs", "web", "--tail", "5")
 	pods := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)^\[pod/(hello-web-[a-z0-9-]+)/hello-web\] lain-lab: hello from the lab`).FindAllStringSubmatch(r.Stdout, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^\[pod/(hello-web-[a-z0-9-]+)/web\] lain-lab: hello from the lab`).FindAllStringSubmatch(r.Stdout, -1) {
 		pods[m[1]] = true
 	}
 	if len(pods) != 2 {
@@ -233,7 +233,7 @@ func TestXRunsInAPodAndPassesTheExitCode(t *testing.T) {
 	if r.Code != 3 || strings.TrimSpace(r.Stdout) != "hello from the lab exec dir" {
 		t.Fatalf("want exit 3 and the file: %s", r)
 	}
-	if !regexp.MustCompile(`\$ kubectl exec hello-web-[a-z0-9]+-[a-z0-9]+ -c hello-web -- sh -c 'cat lab-exec.txt; exit 3'`).MatchString(r.Stderr) {
+	if !regexp.MustCompile(`\$ kubectl exec hello-web-[a-z0-9]+-[a-z0-9]+ -c web -- sh -c 'cat lab-exec.txt; exit 3'`).MatchString(r.Stderr) {
 		t.Errorf("printed command line:\n%s", r.Stderr)
 	}
 	if strings.Contains(r.Stderr, "lain:") {

@@ -82,9 +82,10 @@ func ValuesInput(a *app.App, files []*app.ValuesFile, cfg *clusterconfig.Config)
 }
 
 // ClusterKeys are the keys of cluster values (reference section 3), read
-// from clusterconfig.Values so the two never drift apart.
+// from clusterconfig.Values so the two never drift apart, and the original
+// lain's keys this one only tolerates.
 func ClusterKeys() []string {
-	var keys []string
+	keys := clusterconfig.OriginalKeys()
 	t := reflect.TypeOf(clusterconfig.Values{})
 	for i := 0; i < t.NumField(); i++ {
 		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); tag != "" {
@@ -95,20 +96,25 @@ func ClusterKeys() []string {
 }
 
 // checkChartVersion returns what is wrong with the app's chart version
-// ("" when nothing); a newer chart than lain's only warns.
+// ("" when nothing): a chart written by the original lain or an older lain
+// gets what lain init --template-only would change. A newer chart than
+// lain's only warns.
 func checkChartVersion(a *app.App, errOut io.Writer) string {
 	v, err := chart.InstalledVersion(a.ChartPath())
 	switch {
 	case err != nil:
 		return err.Error()
-	case v == "":
-		return "chart/Chart.yaml is missing: the chart's templates were never written"
-	case chart.Compare(v, chart.Version) < 0:
-		return fmt.Sprintf("chart/Chart.yaml: the chart is version %s, older than this lain's built-in chart %s", v, chart.Version)
-	case chart.Compare(v, chart.Version) > 0:
+	case v != "" && chart.Compare(v, chart.Version) > 0:
 		fmt.Fprintf(errOut, "warning: chart/Chart.yaml: the chart is version %s, newer than this lain's built-in chart %s (upgrade lain: lain upgrade)\n", v, chart.Version)
+		return ""
+	case v != "" && chart.Compare(v, chart.Version) == 0:
+		return ""
 	}
-	return ""
+	u, err := chart.PlanUpgrade(a.ChartPath(), a.Name)
+	if err != nil {
+		return err.Error()
+	}
+	return u.Describe()
 }
 
 func printWarnings(w io.Writer, ps []appvalues.Problem) {

@@ -59,8 +59,8 @@ func TestBrokenValuesFiles(t *testing.T) {
 			want: []string{`chart/values.yaml:4: deployments.web.containerPort: 70000 is not a port (1-65535)`}},
 		{name: "nodePort outside its range", values: web + "    nodePort: 8080\n",
 			want: []string{`chart/values.yaml:5: deployments.web.nodePort: 8080 is outside the NodePort range (30000-32767)`}},
-		{name: "nodePort without a port", values: "appname: shop\ndeployments:\n  web:\n    nodePort: 30080\n",
-			want: []string{`chart/values.yaml:4: deployments.web.nodePort: needs containerPort: the port it forwards to (add containerPort to deployments.web)`}},
+		// The original lain's rule: the Service forwards to the nodePort itself.
+		{name: "nodePort alone routes", values: "appname: shop\ndeployments:\n  web:\n    nodePort: 30080\ningresses:\n  - host: shop\n    deployName: web\n", domain: "lab.local"},
 		{name: "deployName names no proc", values: web + "ingresses:\n  - host: shop\n    deployName: wbe\n", domain: "lab.local",
 			want: []string{`chart/values.yaml:7: ingresses[0].deployName: "wbe" names no deployment or statefulSet (did you mean "web"?)`}},
 		{name: "deployName without a port", values: web + "  worker: {}\ningresses:\n  - host: shop\n    deployName: worker\n", domain: "lab.local",

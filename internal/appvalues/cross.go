@@ -128,7 +128,8 @@ func (c *checker) checkDeployName(k, d *yaml.Node, path string, routable map[str
 		c.add(k, path, fmt.Sprintf("%q names no deployment or statefulSet", d.Value), hint)
 		return
 	}
-	if _, port := lookup(p.v, "containerPort"); port == nil {
+	_, port := lookup(p.v, "containerPort")
+	if _, np := lookup(p.v, "nodePort"); port == nil && np == nil {
 		c.add(k, path, fmt.Sprintf("%s has no containerPort to route to", p.path()), "add containerPort to "+p.path())
 	}
 }
@@ -161,8 +162,7 @@ func ingressPaths(item *yaml.Node) []string {
 	return out
 }
 
-// checkNodePorts: a node port is cluster-wide, needs a port to forward to,
-// and two procs cannot share one.
+// checkNodePorts: a node port is cluster-wide: two procs cannot share one.
 func (c *checker) checkNodePorts(root *yaml.Node) {
 	seen := map[string]string{}
 	for _, p := range procsOf(root, "deployments", "statefulSets") {
@@ -170,9 +170,8 @@ func (c *checker) checkNodePorts(root *yaml.Node) {
 		if np == nil || np.Kind != yaml.ScalarNode {
 			continue
 		}
-		if _, port := lookup(p.v, "containerPort"); port == nil {
-			c.add(nk, p.path()+".nodePort", "needs containerPort: the port it forwards to", "add containerPort to "+p.path())
-		}
+		// Without containerPort the Service forwards to the nodePort itself
+		// (the original lain's rule), so nodePort alone is fine.
 		if where, dup := seen[np.Value]; dup {
 			c.add(nk, p.path()+".nodePort", fmt.Sprintf("%s is already used by %s", np.Value, where), "pick another port in 30000-32767")
 			continue

@@ -75,6 +75,7 @@ func procSpec(kind string) *spec {
 		"nodes": strs(), "affinity": object(),
 		"initContainers": listOf(&spec{kind: kObject, check: needsName}),
 		"volumeMounts":   listOf(mountSpec()),
+		"lifecycle":      object(),
 	}
 	add := func(more map[string]*spec) {
 		for k, v := range more {
@@ -136,6 +137,7 @@ func mountSpec() *spec {
 func ingressSpec() *spec {
 	s := fields(map[string]*spec{
 		"host": str(), "deployName": str(), "paths": {kind: kStringList, check: checkPaths}, "annotations": strMap(),
+		"ingressClass": str(), "hostCertificate": {kind: kBool},
 	}, "host", "deployName")
 	s.example = map[string]string{"host": "host: myapp", "deployName": "deployName: web"}
 	return s

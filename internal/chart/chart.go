@@ -16,7 +16,7 @@ import (
 // Version is the version of the built-in chart, written into each app's
 // chart/Chart.yaml. Bump it whenever a template changes: `lain lint` tells
 // apps with an older chart to run `lain init --template-only --commit`.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 //go:embed templates/*
 var embedded embed.FS

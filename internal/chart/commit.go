@@ -11,8 +11,10 @@ import (
 const CommitMessage = "[skip ci] upgrade helm chart to " + Version
 
 // commitPaths are chart/ without values*.yaml (the user's, and their
-// backups).
-func commitPaths() []string { return []string{"--", "chart", ":(exclude)chart/values*"} }
+// backups) and the original's templates moved aside.
+func commitPaths() []string {
+	return []string{"--", "chart", ":(exclude)chart/values*", ":(exclude)chart/templates.backup-*"}
+}
 
 // Commit commits the app's chart/ in dir without values*.yaml, leaving
 // whatever else the user staged staged and uncommitted. It reports false

@@ -12,6 +12,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,7 @@ var goldenCases = []goldenCase{
 	{"cluster-override", "prod", false},
 	{"canary", "lab", true},
 	{"dockerio", "lab", false},
+	{"original", "test", false},
 }
 
 const testTag = "1700000000-0123456789abcdef0123456789abcdef01234567"
@@ -83,10 +85,15 @@ func TestGoldenRenders(t *testing.T) {
 		kubectl := charttest.Tool(t, "kubectl")
 		kc := charttest.Kubeconfig(t)
 		ns := charttest.Namespace(t, kubectl, kc)
+		created := map[string]bool{"default": true}
 		for _, c := range goldenCases {
 			golden, err := os.ReadFile(filepath.Join("testdata", "golden", c.name+".yaml"))
 			if err != nil {
 				t.Fatal(err)
+			}
+			for _, sa := range serviceAccounts(t, golden, created) {
+				charttest.ServiceAccount(t, kubectl, kc, ns, sa)
+				created[sa] = true
 			}
 			out := charttest.ApplyDryRun(t, kubectl, kc, ns, golden)
 			if got, want := strings.Count(out, "(server dry run)"), strings.Count(string(golden), "\nkind: "); got != want {
@@ -94,6 +101,19 @@ func TestGoldenRenders(t *testing.T) {
 			}
 		}
 	})
+}
+
+// serviceAccounts are the ServiceAccounts the pods of a render name that
+// are not in have yet.
+func serviceAccounts(t *testing.T, manifests []byte, have map[string]bool) []string {
+	t.Helper()
+	var out []string
+	for _, obj := range parseObjects(t, manifests) {
+		if sa, ok := podSpec(obj)["serviceAccountName"].(string); ok && !have[sa] && !slices.Contains(out, sa) {
+			out = append(out, sa)
+		}
+	}
+	return out
 }
 
 // render writes the case's app (its values files and lain's chart) into a
@@ -109,13 +129,7 @@ func render(t *testing.T, helm string, c goldenCase) rendered {
 			t.Fatal(err)
 		}
 	}
-	a, err := app.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chart.WriteTemplates(a.ChartPath(), a.Name); err != nil {
-		t.Fatal(err)
-	}
+	a := loadWithChart(t, dir)
 	clusterFile, _ := filepath.Abs(filepath.Join(src, "cluster.yaml"))
 	o := helmargs.Options{Cluster: c.cluster, User: "dev", RepoURL: "https://git.example.com/team/shop.git", ImageTag: testTag, ClusterValues: clusterFile}
 	if a.Has(app.ClusterValuesName(c.cluster)) {
@@ -127,6 +141,19 @@ func render(t *testing.T, helm string, c goldenCase) rendered {
 	}
 	checkSchema(t, a, c, clusterFile)
 	return rendered{app: a, opts: o, release: release, manifests: []byte(helmRun(t, helm, dir, helmargs.Template(release, o)))}
+}
+
+// loadWithChart loads the app in dir after writing lain's chart into it.
+func loadWithChart(t *testing.T, dir string) *app.App {
+	t.Helper()
+	a, err := app.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chart.WriteTemplates(a.ChartPath(), a.Name); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // checkSchema: every case is valid for lain lint too, so the schema and
@@ -182,17 +209,23 @@ func firstDiff(want, got string) string {
 	return "(same lines, different bytes)"
 }
 
-// TestFullCaseCoversEveryKey keeps the full case honest: it must use
-// every top-level key of the schema and every proc key.
+// TestFullCaseCoversEveryKey keeps the full and the original cases honest:
+// each must use every top-level key of the schema and every proc key.
 func TestFullCaseCoversEveryKey(t *testing.T) {
-	vf, err := app.ReadValuesFile(filepath.Join("testdata", "cases", "full", "values.yaml"), "full")
+	for _, c := range []string{"full", "original"} {
+		t.Run(c, func(t *testing.T) { coversEveryKey(t, c) })
+	}
+}
+
+func coversEveryKey(t *testing.T, name string) {
+	vf, err := app.ReadValuesFile(filepath.Join("testdata", "cases", name, "values.yaml"), name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	setByLain := map[string]bool{"cluster": true, "user": true, "repo_url": true, "imageTag": true, "canaryGroup": true}
 	for _, k := range appvalues.Keys() {
 		if _, ok := vf.Map[k]; !ok && !setByLain[k] {
-			t.Errorf("full/values.yaml does not use %s", k)
+			t.Errorf("%s/values.yaml does not use %s", name, k)
 		}
 	}
 	used := map[string]bool{}
@@ -211,7 +244,7 @@ func TestFullCaseCoversEveryKey(t *testing.T) {
 	sort.Strings(all)
 	for _, k := range all {
 		if !used[k] {
-			t.Errorf("no proc of full/values.yaml uses %s", k)
+			t.Errorf("no proc of %s/values.yaml uses %s", name, k)
 		}
 	}
 }

@@ -124,7 +124,8 @@ build:
 deployments:
 {{- range . }}
 {{- if eq .Kind "web" }}
-  # The web server; it gets a Service {{ $.Appname }}-web.
+  # The web server; it gets a Service {{ $.Appname }}-web on port 80
+  # (other apps in the cluster call http://{{ $.Appname }}-web).
   web:
     # How many pods run it.
     replicaCount: 1

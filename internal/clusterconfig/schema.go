@@ -20,6 +20,7 @@ const (
 	kStringMap // a map of strings (pql_template)
 	kHostAliases
 	kSecretsEnv
+	kBool
 )
 
 // schema lists every key of cluster values (reference section 3).
@@ -34,6 +35,7 @@ var schema = map[string]kind{
 	"gitlab": kString, "prometheus": kString, "pql_template": kStringMap,
 	"grafana_url": kString, "kibana": kString, "remote_docker": kString,
 	"pypi_index": kString, "pypi_extra_index": kString, "sphinx_docs_url": kString,
+	"supportsIngressClassName": kBool, "ingressTLSSecretName": kString, "externalIngressTLSSecretName": kString,
 }
 
 var registryTypes = []string{"registry", "harbor", "aliyun", "tencent"}
@@ -124,6 +126,9 @@ func (c *checker) check(root *yaml.Node) {
 		if !ok && yamldoc.Deref(p.V).Anchor != "" && p.V.Kind != yaml.AliasNode {
 			continue // holds an anchor (&name) for other keys to use
 		}
+		if !ok && c.originalKey(p.K, key) {
+			continue
+		}
 		if !ok {
 			msg := "unknown key, ignored"
 			if s := closest(key); s != "" {
@@ -190,6 +195,10 @@ func (c *checker) checkValue(v *yaml.Node, key string, kd kind) {
 		c.checkSecretsEnv(v, key)
 	case kHostAliases:
 		c.checkHostAliases(v, key)
+	case kBool:
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+			c.add(v, key, "must be true or false", false)
+		}
 	}
 }
 

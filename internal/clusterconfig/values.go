@@ -29,6 +29,10 @@ type Values struct {
 	PypiIndex            string               `yaml:"pypi_index"`
 	PypiExtraIndex       string               `yaml:"pypi_extra_index"`
 	SphinxDocsURL        string               `yaml:"sphinx_docs_url"`
+	// Read by the chart only (reference section 5).
+	SupportsIngressClassName     bool   `yaml:"supportsIngressClassName"`
+	IngressTLSSecretName         string `yaml:"ingressTLSSecretName"`
+	ExternalIngressTLSSecretName string `yaml:"externalIngressTLSSecretName"`
 }
 
 // NamespaceOrDefault is the namespace apps of this cluster live in.
@@ -60,9 +64,14 @@ func valuesFromMap(m map[string]any) Values {
 	var v Values
 	rv := reflect.ValueOf(&v).Elem()
 	for i := 0; i < rv.NumField(); i++ {
-		if f := rv.Field(i); f.Kind() == reflect.String {
-			s, _ := m[rv.Type().Field(i).Tag.Get("yaml")].(string)
+		f, x := rv.Field(i), m[rv.Type().Field(i).Tag.Get("yaml")]
+		switch f.Kind() {
+		case reflect.String:
+			s, _ := x.(string)
 			f.SetString(s)
+		case reflect.Bool:
+			b, _ := x.(bool)
+			f.SetBool(b)
 		}
 	}
 	if pql, ok := m["pql_template"].(map[string]any); ok {

@@ -97,6 +97,13 @@ func Namespace(t testing.TB, kubectl, kubeconfig string) string {
 	}
 }
 
+// ServiceAccount creates a ServiceAccount in ns: the API server refuses
+// pods that name one it does not have.
+func ServiceAccount(t testing.TB, kubectl, kubeconfig, ns, name string) {
+	t.Helper()
+	run(t, kubectl, kubeconfig, nil, "-n", ns, "create", "serviceaccount", name)
+}
+
 // ApplyDryRun sends manifests to the API server with
 // `kubectl apply --dry-run=server`: every object is validated and admitted
 // as if created, and nothing is stored.

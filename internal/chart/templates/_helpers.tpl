@@ -76,20 +76,26 @@ internalRegistry (the cluster's mirror) first and docker.io/ dropped. */ -}}
 {{- end -}}
 
 {{- /* lain.env: the injected variables, then env (global, then the proc's;
-the proc wins). Sorted by name, one entry per name. */ -}}
+the proc wins). Sorted by name, one entry per name; a variable the app sets
+itself replaces the injected one (Kubernetes let the last of two win). */ -}}
 {{- define "lain.env" -}}
 {{- $env := dict -}}
 {{- range $k, $v := .root.Values.env -}}{{- $_ := set $env $k (include "lain.str" $v) -}}{{- end -}}
 {{- range $k, $v := .proc.env -}}{{- $_ := set $env $k (include "lain.str" $v) -}}{{- end -}}
-{{- $_ := unset $env "IMAGE_TAG" -}}{{- $_ := unset $env "K8S_NAMESPACE" -}}{{- $_ := unset $env "LAIN_CLUSTER" -}}
+{{- if not (hasKey $env "IMAGE_TAG") }}
 - name: IMAGE_TAG
-  value: {{ include "lain.tag" . | quote }}
+  value: {{ include "lain.str" (.root.Values.imageTag | default "latest") | quote }}
+{{- end }}
+{{- if not (hasKey $env "K8S_NAMESPACE") }}
 - name: K8S_NAMESPACE
   valueFrom:
     fieldRef:
       fieldPath: metadata.namespace
+{{- end }}
+{{- if not (hasKey $env "LAIN_CLUSTER") }}
 - name: LAIN_CLUSTER
   value: {{ include "lain.str" .root.Values.cluster | quote }}
+{{- end }}
 {{- range $k, $v := $env }}
 - name: {{ $k }}
   value: {{ $v | quote }}
@@ -105,38 +111,52 @@ the proc wins). Sorted by name, one entry per name. */ -}}
 {{- end }}
 {{- end -}}
 
-{{- /* lain.mounts: volumeMounts (global, then the proc's) as given. */ -}}
-{{- define "lain.mounts" -}}
-{{- toYaml (concat (.root.Values.volumeMounts | default list) (.proc.volumeMounts | default list)) -}}
-{{- end -}}
-
-{{- /* lain.volumeMounts: a mount without a name is a file of the
-<appname>-secret Secret (lain secret edit); subPath defaults to the file
-name of mountPath. */ -}}
+{{- /* lain.volumeMounts: (dict root mounts): the mounts as given; one without
+a name (or named <appname>-secret, as lain's chart 1.0 wrote it) is a file or
+the directory of the <appname>-secret Secret (lain secret edit), through the
+volume named "secret". No subPath mounts the whole Secret as a directory. */ -}}
 {{- define "lain.volumeMounts" -}}
-{{- $secret := printf "%s-secret" (include "lain.appname" .root) -}}
+{{- $alias := printf "%s-secret" (include "lain.appname" .root) -}}
 {{- $out := list -}}
-{{- range (include "lain.mounts" . | fromYamlArray) -}}
-{{- $m := . -}}
-{{- if not $m.name -}}
-{{- $_ := set $m "name" $secret -}}
-{{- if not $m.subPath -}}{{- $_ := set $m "subPath" (base $m.mountPath) -}}{{- end -}}
-{{- end -}}
+{{- range .mounts -}}
+{{- $m := deepCopy . -}}
+{{- if or (not $m.name) (eq $m.name $alias) -}}{{- $_ := set $m "name" "secret" -}}{{- end -}}
 {{- $out = append $out $m -}}
 {{- end -}}
 {{- if $out -}}{{- toYaml $out -}}{{- end -}}
 {{- end -}}
 
-{{- /* lain.volumes: the <appname>-secret volume when a mount uses it, then volumes. */ -}}
+{{- /* lain.mounts: (dict root proc): the main container's mounts, global first. */ -}}
+{{- define "lain.mounts" -}}
+{{- include "lain.volumeMounts" (dict "root" .root "mounts" (concat (.root.Values.volumeMounts | default list) (.proc.volumeMounts | default list))) -}}
+{{- end -}}
+
+{{- /* lain.pvcName: (dict root name): the claim of persistentVolumeClaims.<name>,
+<releaseName>-<name>; the canary release uses the main release's claim. */ -}}
+{{- define "lain.pvcName" -}}
+{{- printf "%s-%s" (.root.Values.releaseName | default (include "lain.appname" .root)) .name -}}
+{{- end -}}
+
+{{- /* lain.volumes: (dict root proc): volumes as given, then the "secret"
+volume and one volume per persistentVolumeClaims entry (named as the entry),
+each only when a container of the pod mounts it and volumes does not
+declare that name already. */ -}}
 {{- define "lain.volumes" -}}
-{{- $secret := printf "%s-secret" (include "lain.appname" .root) -}}
-{{- $vols := list -}}
-{{- range (include "lain.mounts" . | fromYamlArray) -}}
-{{- if and (or (not .name) (eq .name $secret)) (not $vols) -}}
-{{- $vols = append $vols (dict "name" $secret "secret" (dict "secretName" $secret)) -}}
+{{- $vols := .root.Values.volumes | default list -}}
+{{- $declared := dict -}}
+{{- range $vols -}}{{- $_ := set $declared (toString .name) true -}}{{- end -}}
+{{- $mounts := concat (.root.Values.volumeMounts | default list) (.proc.volumeMounts | default list) -}}
+{{- range .proc.initContainers -}}{{- $mounts = concat $mounts (.volumeMounts | default list) -}}{{- end -}}
+{{- $used := dict -}}
+{{- range (include "lain.volumeMounts" (dict "root" .root "mounts" $mounts) | fromYamlArray) -}}{{- $_ := set $used (toString .name) true -}}{{- end -}}
+{{- if and (hasKey $used "secret") (not (hasKey $declared "secret")) -}}
+{{- $vols = append $vols (dict "name" "secret" "secret" (dict "secretName" (printf "%s-secret" (include "lain.appname" .root)))) -}}
+{{- end -}}
+{{- range $name, $_ := .root.Values.persistentVolumeClaims -}}
+{{- if and (hasKey $used $name) (not (hasKey $declared $name)) -}}
+{{- $vols = append $vols (dict "name" $name "persistentVolumeClaim" (dict "claimName" (include "lain.pvcName" (dict "root" $.root "name" $name)))) -}}
 {{- end -}}
 {{- end -}}
-{{- $vols = concat $vols (.root.Values.volumes | default list) -}}
 {{- if $vols -}}{{- toYaml $vols -}}{{- end -}}
 {{- end -}}
 
@@ -151,20 +171,35 @@ the label <appname>-<proc>=true (lain deploy labels those nodes). */ -}}
 {{- if $aff -}}{{- toYaml $aff -}}{{- end -}}
 {{- end -}}
 
-{{- /* lain.container: the proc's one container, named <appname>-<proc>
-(Prometheus queries and lain logs find it by that name). */ -}}
+{{- /* lain.jobResources: what a job, test or init container gets when it
+declares no resources (the original lain's defaults). */ -}}
+{{- define "lain.jobResources" -}}
+limits:
+  cpu: 2000m
+  memory: 2Gi
+requests:
+  cpu: 500m
+  memory: 1Gi
+{{- end -}}
+
+{{- /* lain.container: (dict root name proc pullPolicy jobDefaults): the proc's
+one container, named after the proc, so `kubectl logs -c web` works.
+workingDir is set only when given: the image's WORKDIR (build.workdir)
+applies otherwise. */ -}}
 {{- define "lain.container" -}}
-- name: {{ include "lain.appname" .root }}-{{ .name }}
+{{- $resources := .proc.resources -}}
+{{- if and (not $resources) .jobDefaults -}}{{- $resources = include "lain.jobResources" . | fromYaml -}}{{- end -}}
+- name: {{ .name }}
   image: {{ include "lain.image" . }}
-  {{- with .proc.imagePullPolicy }}
-  imagePullPolicy: {{ . }}
-  {{- end }}
+  imagePullPolicy: {{ .proc.imagePullPolicy | default .pullPolicy }}
   {{- with .proc.command }}
   command: {{ toJson . }}
   {{- end }}
-  workingDir: {{ .proc.workingDir | default "/lain/app" }}
+  {{- with .proc.workingDir }}
+  workingDir: {{ . }}
+  {{- end }}
   env:
-    {{- include "lain.env" . | nindent 4 }}
+    {{- include "lain.env" . | trim | nindent 4 }}
   envFrom:
     {{- include "lain.envFrom" . | nindent 4 }}
   {{- with .proc.containerPort }}
@@ -172,7 +207,11 @@ the label <appname>-<proc>=true (lain deploy labels those nodes). */ -}}
     - containerPort: {{ toJson . }}
       protocol: {{ $.proc.protocol | default "TCP" }}
   {{- end }}
-  {{- with .proc.resources }}
+  {{- with .proc.lifecycle }}
+  lifecycle:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $resources }}
   resources:
     {{- toYaml . | nindent 4 }}
   {{- end }}
@@ -182,28 +221,35 @@ the label <appname>-<proc>=true (lain deploy labels those nodes). */ -}}
     {{- toYaml . | nindent 4 }}
   {{- end }}
   {{- end }}
-  {{- with include "lain.volumeMounts" . }}
+  {{- with include "lain.mounts" . }}
   volumeMounts:
     {{- . | nindent 4 }}
   {{- end }}
 {{- end -}}
 
-{{- /* lain.initContainers: as given, with the app's image, working
-directory and environment unless they say otherwise. */ -}}
+{{- /* lain.initContainers: as given, with the app's image (or imageTag),
+imagePullPolicy Always, the injected and global env plus their own, the
+global volumeMounts plus their own, and the job default resources, unless
+they say otherwise. */ -}}
 {{- define "lain.initContainers" -}}
 {{- $out := list -}}
-{{- $defaults := dict "image" (include "lain.image" .) "workingDir" (.proc.workingDir | default "/lain/app") "env" (include "lain.env" . | fromYamlArray) "envFrom" (include "lain.envFrom" . | fromYamlArray) -}}
 {{- range .proc.initContainers -}}
-{{- $out = append $out (merge (deepCopy .) $defaults) -}}
+{{- $ctx := dict "root" $.root "proc" . -}}
+{{- $c := omit (deepCopy .) "imageTag" "env" "volumeMounts" -}}
+{{- $_ := set $c "image" (include "lain.image" $ctx) -}}
+{{- $_ := set $c "imagePullPolicy" (.imagePullPolicy | default "Always") -}}
+{{- $_ := set $c "env" (include "lain.env" $ctx | fromYamlArray) -}}
+{{- if not (hasKey $c "envFrom") -}}{{- $_ := set $c "envFrom" (include "lain.envFrom" $ctx | fromYamlArray) -}}{{- end -}}
+{{- with include "lain.mounts" $ctx -}}{{- $_ := set $c "volumeMounts" (fromYamlArray .) -}}{{- end -}}
+{{- if not $c.resources -}}{{- $_ := set $c "resources" (include "lain.jobResources" . | fromYaml) -}}{{- end -}}
+{{- $out = append $out $c -}}
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
 
-{{- /* lain.podSpec: (dict root name proc restartPolicy). */ -}}
+{{- /* lain.podSpec: (dict root name proc restartPolicy pullPolicy jobDefaults). */ -}}
 {{- define "lain.podSpec" -}}
-{{- with .proc.serviceAccountName | default .root.Values.serviceAccountName }}
-serviceAccountName: {{ . }}
-{{- end }}
+serviceAccountName: {{ .proc.serviceAccountName | default .root.Values.serviceAccountName | default "default" }}
 {{- if .proc.hostNetwork }}
 hostNetwork: true
 {{- /* so the pod still resolves the cluster's Service names */}}
@@ -237,7 +283,7 @@ volumes:
 {{- end }}
 {{- end -}}
 
-{{- /* lain.podTemplate: (dict root name proc restartPolicy). */ -}}
+{{- /* lain.podTemplate: (dict root name proc restartPolicy pullPolicy jobDefaults). */ -}}
 {{- define "lain.podTemplate" -}}
 metadata:
   labels:
@@ -260,4 +306,29 @@ labels:
 annotations:
   {{- include "lain.strMap" . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{- /* lain.jobSpecFields: a proc's Job settings, with the original lain's
+defaults: no retry, an hour to finish, cleaned up a day later. */ -}}
+{{- define "lain.jobSpecFields" -}}
+backoffLimit: {{ include "lain.intOr" (list .backoffLimit 0) }}
+activeDeadlineSeconds: {{ include "lain.intOr" (list .activeDeadlineSeconds 3600) }}
+ttlSecondsAfterFinished: {{ include "lain.intOr" (list .ttlSecondsAfterFinished 86400) }}
+{{- end -}}
+
+{{- /* lain.serviceNumber: a proc's Service port: its nodePort, else 80
+(ingress backends use it too). */ -}}
+{{- define "lain.serviceNumber" -}}
+{{- include "lain.intOr" (list .nodePort 80) -}}
+{{- end -}}
+
+{{- /* lain.servicePort: (dict proc withNodePort): the one port of a proc's
+Service. */ -}}
+{{- define "lain.servicePort" -}}
+- port: {{ include "lain.serviceNumber" .proc }}
+  targetPort: {{ toJson (.proc.containerPort | default .proc.nodePort) }}
+  protocol: {{ .proc.protocol | default "TCP" }}
+  {{- if and .proc.nodePort .withNodePort }}
+  nodePort: {{ toJson .proc.nodePort }}
+  {{- end }}
 {{- end -}}
