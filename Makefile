@@ -35,9 +35,13 @@ demo:
 unit:
 	go test -count=1 ./...
 
+# gofmt and vet, also for macOS and Windows: contributors there run the
+# unit tests too, so every file, tests included, must compile there.
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	go vet ./...
+	GOOS=darwin go vet ./...
+	GOOS=windows go vet ./...
 
 bench: build
 	go run ./internal/cmd/bench -lain bin/lain

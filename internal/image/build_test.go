@@ -7,9 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/runner"
@@ -95,23 +93,6 @@ func TestGeneratedFilesComeAndGo(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(mine, DockerfileName)); string(b) != "FROM mine\n" || exists(mine, DockerignoreName) {
 		t.Fatalf("%q", b)
-	}
-}
-
-// SIGTERM (a CI job cancelled) cancels the build's context, so docker
-// stops and the files are removed before lain exits.
-func TestGeneratedFilesGoOnSIGTERM(t *testing.T) {
-	dir := appDir(t, nil)
-	ctx, g, err := WriteGenerated(context.Background(), dir, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Remove()
-	syscall.Kill(os.Getpid(), syscall.SIGTERM)
-	select {
-	case <-ctx.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("SIGTERM did not cancel the build")
 	}
 }
 

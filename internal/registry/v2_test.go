@@ -45,10 +45,6 @@ func push(t *testing.T, r *registrytest.Registry, repo string, tags ...string) {
 	}
 }
 
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
 var lainTags = []string{"1700000000-" + strings.Repeat("a", 40), "1800000000-" + strings.Repeat("b", 40), "1750000000-" + strings.Repeat("c", 40)}
 
 // Registry v2 without auth: the lab registry's kind.

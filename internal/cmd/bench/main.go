@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"syscall"
 	"time"
 )
 
@@ -121,11 +120,7 @@ func measure(args []string, home string) (time.Duration, int64, error) {
 		return 0, 0, err
 	}
 	d := time.Since(start)
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss // KiB on Linux
-	}
-	return d, rss, nil
+	return d, peakRSSKiB(cmd.ProcessState), nil
 }
 
 func median(ds []time.Duration) time.Duration {
