@@ -44,6 +44,9 @@ type Source struct {
 	auth   http.Header
 	// GitLab only: the API root, project and package name.
 	api, project, pkg string
+	// index is the last index read by Versions (nil: none, or the GitLab
+	// Packages API answered): the sizes it gives bound downloads.
+	index *Index
 }
 
 // NewSource parses a release URL. A GitLab generic package URL uses the

@@ -17,6 +17,11 @@ const tokenNext = "export " + EnvGitLabToken + "=<GitLab token with read_api sco
 // only failures the user must know about are explained (a release that
 // does not verify, a binary lain may not replace); network trouble returns
 // nil there and stays silent unless -v.
+func asPartial(err error) (*PartialError, bool) {
+	var pe *PartialError
+	return pe, errors.As(err, &pe)
+}
+
 func explain(err error, src *Source, current string, launch bool) *clierr.Error {
 	var (
 		ce *clierr.Error
@@ -25,6 +30,9 @@ func explain(err error, src *Source, current string, launch bool) *clierr.Error 
 		he *HTTPError
 		ue *url.Error
 		ne net.Error
+		pe *PartialError
+		se *StalledError
+		be *BusyError
 	)
 	switch {
 	case err == nil:
@@ -36,6 +44,13 @@ func explain(err error, src *Source, current string, launch bool) *clierr.Error 
 			Next: fmt.Sprintf("ask whoever publishes lain to republish %s (docs/releases.md); lain %s keeps working meanwhile", re.Version, current)}
 	case launch:
 		return nil
+	case errors.As(err, &pe):
+		return &clierr.Error{Msg: fmt.Sprintf("the download of lain %s stopped at %s: %v; what arrived is kept beside the binary", pe.Version, pe.Progress(), pe.Err),
+			Next: "lain upgrade   (continues where it stopped)", Err: err}
+	case errors.As(err, &se):
+		return &clierr.Error{Msg: fmt.Sprintf("gave up on %s: %v", src, se), Next: "check your network, then: lain upgrade", Err: err}
+	case errors.As(err, &be):
+		return &clierr.Error{Msg: be.Error(), Next: "lain upgrade   (again when the other one is done)", Err: err}
 	case errors.As(err, &ie):
 		return &clierr.Error{Msg: ie.Error(), Next: "lain upgrade   (again in a few minutes)", Err: err}
 	case errors.As(err, &he) && src.IsGitLab() && (he.Code == http.StatusUnauthorized || he.Code == http.StatusForbidden):

@@ -53,6 +53,9 @@ type Release struct {
 	Version *semver.Version
 	Asset   string
 	SHA256  []byte
+	// Size is the binary's size as the release index gives it (0: not
+	// given); a download stops beyond it.
+	Size int64
 	// Signed is false when this build has no public key and only the
 	// checksums file (not its author) could be checked.
 	Signed bool
@@ -97,6 +100,9 @@ func (s *Source) FetchRelease(ctx context.Context, v *semver.Version, asset, pub
 		return nil, refuse("%v", err)
 	}
 	rel.SHA256 = sum
+	if s.index != nil {
+		rel.Size = s.index.Sizes[version][asset]
+	}
 	return rel, nil
 }
 
