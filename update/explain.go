@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/lain-cli/lain/internal/clierr"
 )
@@ -59,8 +60,12 @@ func explain(err error, src *Source, current string, launch bool) *clierr.Error 
 		}
 		return &clierr.Error{Msg: fmt.Sprintf("GitLab wants a token to read lain releases at %s: %s", src, he.Status), Next: tokenNext, Err: err}
 	case errors.As(err, &he) && he.Code == http.StatusNotFound:
+		if src.IsGitLab() && src.usesDeployToken() && strings.Contains(he.URL, "/packages?") {
+			return &clierr.Error{Msg: fmt.Sprintf("%s has no release channel (%s/%s), and GitLab does not let deploy tokens list packages (%s)", src, ChannelVersion, IndexFile, he.Status),
+				Next: "ask whoever publishes lain to publish a release with a current scripts/release (it uploads the channel), or export " + EnvGitLabToken + "=<token with read_api scope>", Err: err}
+		}
 		if src.IsGitLab() && !src.HasToken() {
-			return &clierr.Error{Msg: fmt.Sprintf("GitLab has no lain releases at %s that you may see without a token (%s)", src, he.Status), Next: tokenNext, Err: err}
+			return &clierr.Error{Msg: fmt.Sprintf("GitLab has no lain releases at %s that you may see without a token (%s)", src, he.brief()), Next: tokenNext, Err: err}
 		}
 		return &clierr.Error{Msg: fmt.Sprintf("no lain releases at %s (%s)", src, he),
 			Next: "export " + EnvURL + "=<your team's release URL> (docs/releases.md), then: lain upgrade", Err: err}

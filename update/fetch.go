@@ -28,6 +28,15 @@ func (e *HTTPError) Error() string {
 	return msg
 }
 
+// brief is GitLab's message when it sent one ("404 Project Not Found"),
+// else the status.
+func (e *HTTPError) brief() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return e.Status
+}
+
 // IsNotFound reports whether err is a 404 from the source.
 func IsNotFound(err error) bool {
 	var he *HTTPError

@@ -102,8 +102,7 @@ func Launch(ctx context.Context, o *Options) error {
 	if o.DryRun {
 		fmt.Fprintf(o.IO.ErrOut, "lain: --dry-run: lain %s is too far behind %s and would install it from %s, then run this command with it; running it with lain %s (nothing replaced)\n",
 			o.Version, newest, src, o.Version)
-		o.saveState(st)
-		return nil
+		return nil // not saved: the next real launch must upgrade
 	}
 	return o.forceUpgrade(ctx, src, st, newest)
 }
