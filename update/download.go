@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // maxBinary bounds a download when the release index gives no size: lain
@@ -55,6 +57,12 @@ var errResumedMismatch = errors.New("resumed download does not match")
 // is held in memory. progress, if non-nil, sees the bytes as they come.
 func (s *Source) Download(ctx context.Context, rel *Release, path string, progress Progress) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if errors.Is(err, syscall.ETXTBSY) || errors.Is(err, fs.ErrPermission) {
+		// Still run by the trial of a lain killed meanwhile (older
+		// layouts), or left by another user: start afresh.
+		_ = os.Remove(path)
+		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	}
 	if err != nil {
 		return fmt.Errorf("writing the new lain: %w", err)
 	}

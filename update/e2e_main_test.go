@@ -53,7 +53,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := func() int {
 		if argv := os.Getenv("LAIN_TEST_RSS_ARGV"); argv != "" {
-			return measureRSS(strings.Split(argv, "\x00"), os.Getenv("LAIN_TEST_RSS_OUT"))
+			return measureRSS(strings.Split(argv, "\x1f"), os.Getenv("LAIN_TEST_RSS_OUT"))
 		}
 		if os.Getenv("LAIN_TEST_SWAP_LOOP") != "" {
 			// A child of TestCrashMidSwapLeavesAWholeBinary, killed at

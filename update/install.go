@@ -62,15 +62,23 @@ func (o *Options) install(ctx context.Context, src *Source, v *semver.Version, t
 		}
 		return nil, err
 	}
-	if err := os.Chmod(stage, target.Mode|0o700); err != nil { // runnable for the trial
+	// From here on the file is this process's alone (a unique name): if
+	// it is killed during the trial run, the orphaned trial still runs the
+	// file, and the next lain must not find it under the resumable name.
+	ready := target.ReadyPath(stage)
+	if err := os.Rename(stage, ready); err != nil {
 		return nil, err
 	}
-	if err := checkRuns(ctx, stage, rel, src.String()); err != nil {
-		_ = os.Remove(stage)
+	if err := os.Chmod(ready, target.Mode|0o700); err != nil { // runnable for the trial
+		_ = os.Remove(ready)
 		return nil, err
 	}
-	if err := target.Install(stage); err != nil {
-		_ = os.Remove(stage)
+	if err := checkRuns(ctx, ready, rel, src.String()); err != nil {
+		_ = os.Remove(ready)
+		return nil, err
+	}
+	if err := target.Install(ready); err != nil {
+		_ = os.Remove(ready)
 		return nil, err
 	}
 	return target, nil

@@ -127,6 +127,16 @@ func (t *Target) StagePath(rel *Release) string {
 	return filepath.Join(filepath.Dir(t.Path), name)
 }
 
+// ReadyPath is a name for the verified download unique to this process,
+// under which it is trial-run and then renamed into place.
+func (t *Target) ReadyPath(stage string) string {
+	ext := filepath.Ext(stage)
+	if ext != ".exe" {
+		ext = ""
+	}
+	return fmt.Sprintf("%s-%d%s", strings.TrimSuffix(stage, ext), os.Getpid(), ext)
+}
+
 // removeStale deletes staging files of other releases beside the binary
 // (downloads given up for a newer release). Call only under the lock.
 func (t *Target) removeStale(keep string) {
