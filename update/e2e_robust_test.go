@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -307,5 +308,45 @@ func TestSlowLinkFinishesAcrossLaunches(t *testing.T) {
 	}
 	if len(times) < 3 {
 		t.Errorf("the link was not slow: upgraded at launch %d", len(times))
+	}
+}
+
+// TestKeyRotation (point 8): a release built with LAIN_RELEASE_NEXT_PUBKEY
+// trusts the signing key and the next one, so a later release signed only
+// with the next key installs; a lain without the next key refuses it.
+func TestKeyRotation(t *testing.T) {
+	needNginx(t)
+	t.Parallel()
+	next := updatetest.NewKey()
+	out := t.TempDir()
+	mk := exec.Command(filepath.Join(e2e.repo, "scripts", "release"), vA, out)
+	mk.Env = append(cleanEnv(), "LAIN_RELEASE_KEY="+string(e2e.key.SecretKeyFile()), "LAIN_RELEASE_NEXT_PUBKEY="+next.PublicString(),
+		"LAIN_RELEASE_TARGETS="+runtime.GOOS+"/"+runtime.GOARCH)
+	r := runCmd(t, mk)
+	if r.code != 0 || !strings.Contains(r.stderr, "release: trusting the next key too: "+next.PublicString()+"\n") {
+		t.Fatalf("scripts/release:\n%s", r)
+	}
+	rotated, err := os.ReadFile(filepath.Join(out, vA, e2e.asset))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, url := site(t, updatetest.NewRelease(vB, e2e.asset, e2e.b, &next))
+	env := []string{update.EnvURL + "=" + url}
+
+	in := newInstall(t, rotated)
+	r = in.run(t, env, "frobnicate")
+	in.assertUpgraded(t, r, e2e.b, vA, vB)
+
+	old := newInstall(t, e2e.a)
+	r = old.run(t, env, "upgrade")
+	if want := fmt.Sprintf("checksums.txt.minisig was signed with key %X, not this lain's release key %X", next.ID, e2e.key.ID); r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("a lain without the next key:\n%s", r)
+	}
+	old.assertUnchanged(t, e2e.a, vA)
+
+	bad := exec.Command(filepath.Join(e2e.repo, "scripts", "release"), "1.2.4", t.TempDir())
+	bad.Env = append(cleanEnv(), "LAIN_RELEASE_KEY="+string(e2e.key.SecretKeyFile()), "LAIN_RELEASE_NEXT_PUBKEY=RWQnotakey")
+	if r := runCmd(t, bad); r.code != 1 || !strings.Contains(r.stderr, "LAIN_RELEASE_NEXT_PUBKEY is not a minisign public key") {
+		t.Errorf("a bad next key:\n%s", r)
 	}
 }
