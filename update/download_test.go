@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -86,5 +87,38 @@ func TestContentRange(t *testing.T) {
 		if _, _, ok := contentRange(bad); ok {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+}
+
+// TestWatchdogGivesUpOnATrickle: a server sending a byte now and then is
+// stuck, not slow; one sending steadily is never cut off.
+func TestWatchdogGivesUpOnATrickle(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := 1
+		if r.URL.Path == "/steady" {
+			chunk = 32 << 10
+		}
+		for i := 0; i < 40 && r.Context().Err() == nil; i++ {
+			w.Write(bytes.Repeat([]byte("x"), chunk))
+			w.(http.Flusher).Flush()
+			time.Sleep(50 * time.Millisecond)
+		}
+	}))
+	defer srv.Close()
+	f := newFakeLain(t, "1.2.3", srv.URL)
+	f.o.StallTimeout = 600 * time.Millisecond
+	for path, stalls := range map[string]bool{"/trickle": true, "/steady": false} {
+		ctx, client, stop := f.o.watchdog(context.Background(), srv.Client())
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+path, nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			_, err = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		var se *StalledError
+		if got := errors.As(context.Cause(ctx), &se); got != stalls || (stalls && err == nil) {
+			t.Errorf("%s: stalled %v (%v), want %v", path, got, err, stalls)
+		}
+		stop()
 	}
 }

@@ -159,9 +159,9 @@ func TestUpgradeGivesUpOnAStalledServer(t *testing.T) {
 	r := in.run(t, gitlabEnv(g), "upgrade")
 	host := strings.TrimPrefix(g.URL, "http://")
 	for _, want := range []string{
-		"lain: no data from " + host + " for 5s; giving up after 30s\n",
-		"lain: no data from " + host + " for 25s; giving up after 30s\n",
-		"lain: the download of lain 1.10.0 stopped at 27% (3.1 of 11.5 MB): " + host + " sent nothing for 30s; what arrived is kept beside the binary\n  next: lain upgrade   (continues where it stopped)\n",
+		"lain: " + host + " has sent less than 16 KB in 5s; giving up at 30s\n",
+		"lain: " + host + " has sent less than 16 KB in 25s; giving up at 30s\n",
+		"lain: the download of lain 1.10.0 stopped at 27% (3.1 of 11.5 MB): " + host + " sent less than 16 KB in 30s; what arrived is kept beside the binary\n  next: lain upgrade   (continues where it stopped)\n",
 	} {
 		if r.code != 1 || !strings.Contains(r.stderr, want) {
 			t.Errorf("want %q:\n%s", want, r)

@@ -17,14 +17,19 @@ const StallTimeout = 30 * time.Second
 // stallNoticeEvery spaces the "still waiting" lines.
 const stallNoticeEvery = 5 * time.Second
 
-// StalledError: the server sent nothing for After while a request was open.
+// stallMinBytes is what counts as progress: a server trickling a byte a
+// second is as stuck as a silent one (about 0.5 KB/s over StallTimeout).
+const stallMinBytes = 16 << 10
+
+// StalledError: the server sent (next to) nothing for After while a
+// request was open.
 type StalledError struct {
 	Host  string
 	After time.Duration
 }
 
 func (e *StalledError) Error() string {
-	return fmt.Sprintf("%s sent nothing for %s", e.Host, e.After)
+	return fmt.Sprintf("%s sent less than %d KB in %s", e.Host, stallMinBytes>>10, e.After)
 }
 
 // watchdog counts silence while a request to the source is open. It
@@ -62,7 +67,7 @@ func (o *Options) watchdog(ctx context.Context, client *http.Client) (context.Co
 				return
 			case idle-said >= stallNoticeEvery:
 				said = idle.Truncate(stallNoticeEvery)
-				fmt.Fprintf(o.IO.ErrOut, "lain: no data from %s for %s; giving up after %s\n", host, said, o.StallTimeout.Round(time.Second))
+				fmt.Fprintf(o.IO.ErrOut, "lain: %s has sent less than %d KB in %s; giving up at %s\n", host, stallMinBytes>>10, said, o.StallTimeout.Round(time.Second))
 			}
 		}
 	}()
@@ -70,10 +75,12 @@ func (o *Options) watchdog(ctx context.Context, client *http.Client) (context.Co
 	return ctx, &cp, func() { once.Do(func() { close(done); cancel(nil) }) }
 }
 
-// activity: when a byte last arrived, and how many requests are open.
+// activity: when the source last made progress (answered, or sent
+// stallMinBytes more), and how many requests are open.
 type activity struct {
 	mu       sync.Mutex
 	last     time.Time
+	bytes    int // received since last
 	inflight int
 	host     string
 }
@@ -81,10 +88,18 @@ type activity struct {
 func (a *activity) touch(delta int, host string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.last = time.Now()
+	a.last, a.bytes = time.Now(), 0
 	a.inflight += delta
 	if host != "" {
 		a.host = host
+	}
+}
+
+func (a *activity) received(n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.bytes += n; a.bytes >= stallMinBytes {
+		a.last, a.bytes = time.Now(), 0
 	}
 }
 
@@ -124,6 +139,9 @@ type watchedBody struct {
 func (b *watchedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if n > 0 {
+		b.w.received(n)
+	}
+	if err != nil { // the end (or an error) is an answer too
 		b.w.touch(0, "")
 	}
 	return n, err
