@@ -162,8 +162,9 @@ func refused(t *testing.T, bin []byte, rel updatetest.Release, msg string) {
 	}
 	in.assertUnchanged(t, bin, vA)
 
-	// Said once per check interval, not on every command.
-	if r := in.run(t, gitlabEnv(g), "frobnicate"); r.stderr != unknownCommand {
+	// Explained once per check interval; until the next check, each
+	// command only says in one line why it runs on the old lain.
+	if r := in.run(t, gitlabEnv(g), "frobnicate"); r.stderr != "lain: running this command with lain 1.2.3: it is too far behind 1.10.0, and upgrading failed 0s ago (to retry now: lain upgrade)\n"+unknownCommand {
 		t.Errorf("second launch:\n%s", r)
 	}
 	// `lain upgrade` refuses too, with exit 1.

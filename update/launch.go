@@ -47,9 +47,19 @@ func Launch(ctx context.Context, o *Options) error {
 	prev := LoadState(o.CacheDir)
 	if prev.Fresh(now, o.Config.URL, o.Version, CheckInterval) {
 		latest, _ := ParseVersion(prev.Latest)
-		if prev.Partial == "" || latest == nil || prev.Partial != latest.Original() || !o.mustUpgrade(cur, latest) {
+		forced := latest != nil && o.mustUpgrade(cur, latest)
+		if !forced || prev.Partial != latest.Original() {
 			o.verbosef("update check skipped: the last one (%s ago, newest release %s) is fresh for %s (cache: %s; delete it to check now)",
 				now.Sub(prev.CheckedAt).Round(time.Second), orNone(prev.Latest), CheckInterval, filepath.Join(o.CacheDir, StateFile))
+			if forced && prev.Error != "" && !o.replacedMeanwhile() {
+				// The upgrade this lain needs failed at the last check (and
+				// was explained then); it is not retried before the next
+				// one, but the command still says why it runs on this lain.
+				o.verbosef("the last upgrade attempt: %s", prev.Error)
+				fmt.Fprintf(o.IO.ErrOut, "lain: running this command with lain %s: it is too far behind %s, and upgrading failed %s ago (to retry now: lain upgrade)\n",
+					o.Version, latest, now.Sub(prev.CheckedAt).Round(time.Minute))
+				return nil
+			}
 			o.notice(&prev, cur, false)
 			return nil
 		}
