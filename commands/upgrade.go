@@ -25,13 +25,15 @@ type UpgradeOptions struct {
 	Now        func() time.Time
 	Getenv     func(string) string
 	CacheDir   string
+	ConfigDir  string
 	Build      cmdutil.BuildInfo
 	Verbose    bool
 	DryRun     bool
 
-	Check   bool
-	Version string
-	Force   bool
+	Check    bool
+	Version  string
+	Force    bool
+	Rollback bool
 
 	// Process facts, filled by newUpgradeOptions; tests replace them so that
 	// nothing touches the test binary.
@@ -45,7 +47,7 @@ type UpgradeOptions struct {
 func NewCmdUpgrade(f *cmdutil.Factory) *cobra.Command {
 	opts := &UpgradeOptions{}
 	cmd := &cobra.Command{
-		Use:   "upgrade [--check] [--version X] [--force]",
+		Use:   "upgrade [--check] [--version X] [--force] [--rollback]",
 		Short: "Upgrade lain to the newest release (or check, or pick a version)",
 		Long: `Replace this lain with the newest release from your team's release source
 (built in; LAIN_UPDATE_URL overrides it). lain also does this by itself before
@@ -53,13 +55,17 @@ a command when it is too far behind; LAIN_NO_UPDATE=1 or --ignore-lint skips
 that check.
 
 Releases are verified before anything is replaced: the sha256 of the binary
-must be in the release's checksums.txt, signed with the key built into lain.
+must be in the release's checksums.txt, signed with the key built into lain,
+and the new binary must run here (it is started once with --version). The
+binary it replaces is kept beside it as lain.old: --rollback puts it back.
+A download that stops half-way continues where it stopped the next time.
 A GitLab package registry may need a token: LAIN_GITLAB_TOKEN (or
-CI_JOB_TOKEN in GitLab CI).`,
+LAIN_GITLAB_DEPLOY_TOKEN, or CI_JOB_TOKEN in GitLab CI).`,
 		Example: `  lain upgrade --check              # is there a newer lain?
   lain upgrade                      # install the newest release
   lain upgrade --version 1.4.2      # install this release
-  lain upgrade --version 1.3.0 --force   # go back to an older one`,
+  lain upgrade --version 1.3.0 --force   # go back to an older one
+  lain upgrade --rollback           # put back the lain the last upgrade replaced`,
 		Args:                  cobra.NoArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -70,15 +76,22 @@ CI_JOB_TOKEN in GitLab CI).`,
 	cmd.Flags().BoolVar(&opts.Check, "check", false, "only say whether a newer lain is available")
 	cmd.Flags().StringVar(&opts.Version, "version", "", "install release `X` instead of the newest")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "allow a downgrade or reinstall, or replacing a development build")
+	cmd.Flags().BoolVar(&opts.Rollback, "rollback", false, "put back the lain the last upgrade replaced (kept as lain.old beside it)")
+	cmd.MarkFlagsMutuallyExclusive("rollback", "check")
+	cmd.MarkFlagsMutuallyExclusive("rollback", "version")
 	return cmd
 }
 
 func runUpgrade(ctx context.Context, opts *UpgradeOptions) error {
 	o := opts.update()
-	// No launch budget here: the user asked, and a download may take a
-	// while; Ctrl-C cancels ctx.
+	if opts.Rollback {
+		return update.Rollback(ctx, o)
+	}
+	// No time limit here: the user asked, and a slow link may take a
+	// while; update.Upgrade gives up on a server that stops sending, and
+	// Ctrl-C cancels ctx (the part downloaded so far is kept).
 	client := *o.HTTPClient
-	client.Timeout = 10 * time.Minute
+	client.Timeout = 0
 	o.HTTPClient = &client
 	return update.Upgrade(ctx, o, update.Request{Check: opts.Check, Version: opts.Version, Force: opts.Force})
 }
@@ -127,6 +140,9 @@ func skipUpdateCheck(cmd *cobra.Command, f *cmdutil.Factory) bool {
 func fillUpgradeOptions(opts *UpgradeOptions, f *cmdutil.Factory) {
 	opts.IO, opts.HTTPClient, opts.Now, opts.Getenv = f.IO, f.HTTPClient, f.Now, f.Getenv
 	opts.CacheDir, opts.Build, opts.Verbose, opts.DryRun = f.CacheDir(), f.Build, f.Globals.Verbose, f.Globals.DryRun
+	if opts.ConfigDir == "" {
+		opts.ConfigDir = update.ConfigDir(f.Getenv, f.Platform.GOOS)
+	}
 	if opts.Executable == nil {
 		opts.Executable = os.Executable
 	}
@@ -141,7 +157,7 @@ func fillUpgradeOptions(opts *UpgradeOptions, f *cmdutil.Factory) {
 func (opts *UpgradeOptions) update() *update.Options {
 	o := &update.Options{
 		IO: opts.IO, HTTPClient: opts.HTTPClient(), Now: opts.Now, Getenv: opts.Getenv,
-		CacheDir: opts.CacheDir, Verbose: opts.Verbose, DryRun: opts.DryRun,
+		CacheDir: opts.CacheDir, ConfigDir: opts.ConfigDir, Verbose: opts.Verbose, DryRun: opts.DryRun,
 		Version: opts.Build.Version,
 		Config:  update.ConfigFrom(opts.Build.UpdateURL, opts.Build.UpdatePublicKey, opts.Getenv),
 		GOOS:    runtime.GOOS, GOARCH: runtime.GOARCH,

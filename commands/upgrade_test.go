@@ -27,8 +27,8 @@ func releases(t *testing.T) (url string, key updatetest.Key, requests *int) {
 	asset := update.AssetName(runtime.GOOS, runtime.GOARCH)
 	dir := t.TempDir()
 	if err := updatetest.WriteDir(dir,
-		updatetest.NewRelease("1.0.0", asset, []byte("lain 1.0.0"), &key),
-		updatetest.NewRelease("1.4.0", asset, []byte("lain 1.4.0"), &key)); err != nil {
+		updatetest.NewRelease("1.0.0", asset, fakeLain("1.0.0"), &key),
+		updatetest.NewRelease("1.4.0", asset, fakeLain("1.4.0"), &key)); err != nil {
 		t.Fatal(err)
 	}
 	n := new(int)
@@ -36,6 +36,11 @@ func releases(t *testing.T) (url string, key updatetest.Key, requests *int) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { *n++; fs.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
 	return srv.URL, key, n
+}
+
+// fakeLain is a "binary" that passes the trial run of release version.
+func fakeLain(version string) []byte {
+	return []byte("#!/bin/sh\necho 'lain " + version + "'\n")
 }
 
 type upgradeRun struct {
@@ -49,7 +54,7 @@ func newUpgrade(t *testing.T, version, url, key string) *upgradeRun {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "lain")
-	if err := os.WriteFile(bin, []byte("lain "+version), 0o755); err != nil {
+	if err := os.WriteFile(bin, fakeLain(version), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	ios, _, out, errOut := iostreams.Test()
@@ -57,6 +62,7 @@ func newUpgrade(t *testing.T, version, url, key string) *upgradeRun {
 		opts: &UpgradeOptions{
 			IO: ios, HTTPClient: func() *http.Client { return &http.Client{} }, Now: time.Now,
 			Getenv: func(string) string { return "" }, CacheDir: filepath.Join(dir, "cache"),
+			ConfigDir:  filepath.Join(dir, "config"),
 			Build:      cmdutil.BuildInfo{Version: version, UpdateURL: url, UpdatePublicKey: key},
 			Executable: func() (string, error) { return bin, nil },
 		},
@@ -85,7 +91,7 @@ func TestUpgradeCheck(t *testing.T) {
 		if err := runUpgrade(context.Background(), u.opts); err != nil || u.out.String() != want {
 			t.Errorf("%s: %q, %v", version, u.out.String(), err)
 		}
-		if u.binary(t) != "lain "+version {
+		if u.binary(t) != string(fakeLain(version)) {
 			t.Errorf("--check changed the binary")
 		}
 	}
@@ -97,14 +103,14 @@ func TestUpgradeToNewest(t *testing.T) {
 	if err := runUpgrade(context.Background(), u.opts); err != nil {
 		t.Fatal(err)
 	}
-	if got := u.out.String(); got != "lain 1.2.3 -> 1.4.0 ("+u.bin+")\n" {
+	if got := u.out.String(); got != "lain 1.2.3 -> 1.4.0 ("+u.bin+"; the previous one is kept as "+u.bin+".old: lain upgrade --rollback)\n" {
 		t.Errorf("stdout %q", got)
 	}
-	if u.binary(t) != "lain 1.4.0" {
+	if u.binary(t) != string(fakeLain("1.4.0")) {
 		t.Errorf("binary %q", u.binary(t))
 	}
-	if u.errOut.String() != "" {
-		t.Errorf("off a terminal nothing else is said: %q", u.errOut.String())
+	if want := "Upgrading lain 1.2.3 -> 1.4.0 from " + url + "\n"; u.errOut.String() != want {
+		t.Errorf("off a terminal only what it does is said: %q", u.errOut.String())
 	}
 
 	u = newUpgrade(t, "1.4.0", url, key.PublicString())
@@ -121,7 +127,7 @@ func TestUpgradeDryRunReplacesNothing(t *testing.T) {
 		u.out.String() != "would upgrade lain 1.2.3 -> 1.4.0 from "+url+" (--dry-run: nothing replaced)\n" {
 		t.Errorf("%q %v", u.out.String(), err)
 	}
-	if u.binary(t) != "lain 1.2.3" {
+	if u.binary(t) != string(fakeLain("1.2.3")) {
 		t.Error("--dry-run replaced the binary")
 	}
 }
@@ -135,20 +141,24 @@ func TestUpgradeToAVersion(t *testing.T) {
 		"  next: lain upgrade --version 1.0.0 --force\n" {
 		t.Errorf("got %q", got)
 	}
-	if u.binary(t) != "lain 1.2.3" {
+	if u.binary(t) != string(fakeLain("1.2.3")) {
 		t.Fatal("downgraded without --force")
 	}
 
 	u.opts.Force = true
-	if err := runUpgrade(context.Background(), u.opts); err != nil || u.out.String() != "lain 1.2.3 -> 1.0.0 ("+u.bin+")\n" {
+	if err := runUpgrade(context.Background(), u.opts); err != nil || !strings.HasPrefix(u.out.String(), "lain 1.2.3 -> 1.0.0 ("+u.bin+";") {
 		t.Errorf("%q %v", u.out.String(), err)
 	}
-	if u.binary(t) != "lain 1.0.0" {
+	if u.binary(t) != string(fakeLain("1.0.0")) {
 		t.Errorf("binary %q", u.binary(t))
 	}
-	// A deliberate downgrade is pinned: launches of 1.0.0 only notify.
-	if st := update.LoadState(u.opts.CacheDir); st.Pinned != "1.0.0" {
-		t.Errorf("state %+v", st)
+	// A deliberate downgrade is pinned, in the config dir (deleting the
+	// cache must not undo it): launches of 1.0.0 only notify.
+	if pin := update.LoadPin(u.opts.ConfigDir); pin != "1.0.0" {
+		t.Errorf("pin %q", pin)
+	}
+	if err := os.RemoveAll(u.opts.CacheDir); err != nil || update.LoadPin(u.opts.ConfigDir) != "1.0.0" {
+		t.Errorf("the pin went with the cache")
 	}
 
 	u = newUpgrade(t, "1.2.3", url, key.PublicString())
@@ -163,6 +173,53 @@ func TestUpgradeToAVersion(t *testing.T) {
 	}
 }
 
+// TestUpgradeCheckAVersion: --check --version says how the named version
+// relates to this lain, never "up to date" about an older one.
+func TestUpgradeCheckAVersion(t *testing.T) {
+	url, key, _ := releases(t)
+	for _, c := range []struct{ running, asked, want string }{
+		{"1.4.0", "1.0.0", "lain 1.0.0 is published; it is older than this lain (1.4.0); to go back to it: lain upgrade --version 1.0.0 --force\n"},
+		{"1.2.3", "1.4.0", "lain 1.4.0 is published (you have 1.2.3); to install it: lain upgrade --version 1.4.0\n"},
+		{"1.4.0", "1.4.0", "lain 1.4.0 is this lain\n"},
+	} {
+		u := newUpgrade(t, c.running, url, key.PublicString())
+		u.opts.Check, u.opts.Version = true, c.asked
+		if err := runUpgrade(context.Background(), u.opts); err != nil || u.out.String() != c.want {
+			t.Errorf("%s --check --version %s: %q %v", c.running, c.asked, u.out.String(), err)
+		}
+	}
+}
+
+// TestUpgradeRollback puts the replaced lain back, pins it, and a second
+// rollback goes forward again.
+func TestUpgradeRollback(t *testing.T) {
+	url, key, _ := releases(t)
+	u := newUpgrade(t, "1.2.3", url, key.PublicString())
+	u.opts.Rollback = true
+	if got := clierr.Format(runUpgrade(context.Background(), u.opts)); !strings.HasPrefix(got, "lain: no earlier lain to go back to: "+u.bin+".old does not exist") {
+		t.Errorf("got %q", got)
+	}
+	u.opts.Rollback = false
+	if err := runUpgrade(context.Background(), u.opts); err != nil {
+		t.Fatal(err)
+	}
+	// Now running 1.4.0, which replaced 1.2.3.
+	u2 := newUpgrade(t, "1.4.0", url, key.PublicString())
+	u2.opts.Executable, u2.opts.ConfigDir, u2.opts.Rollback = u.opts.Executable, u.opts.ConfigDir, true
+	if err := runUpgrade(context.Background(), u2.opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := "lain 1.4.0 -> 1.2.3 (" + u.bin + "; lain 1.4.0 is kept as " + u.bin + ".old)\nlain stays on 1.2.3 until you run: lain upgrade\n"; u2.out.String() != want {
+		t.Errorf("stdout %q", u2.out.String())
+	}
+	if u.binary(t) != string(fakeLain("1.2.3")) || update.LoadPin(u.opts.ConfigDir) != "1.2.3" {
+		t.Errorf("binary %q, pin %q", u.binary(t), update.LoadPin(u.opts.ConfigDir))
+	}
+	if b, _ := os.ReadFile(u.bin + ".old"); string(b) != string(fakeLain("1.4.0")) {
+		t.Errorf("lain.old is %q", b)
+	}
+}
+
 func TestUpgradeDevBuildNeedsForce(t *testing.T) {
 	url, key, _ := releases(t)
 	u := newUpgrade(t, "dev", url, key.PublicString())
@@ -171,7 +228,7 @@ func TestUpgradeDevBuildNeedsForce(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 	u.opts.Force = true
-	if err := runUpgrade(context.Background(), u.opts); err != nil || u.binary(t) != "lain 1.4.0" {
+	if err := runUpgrade(context.Background(), u.opts); err != nil || u.binary(t) != string(fakeLain("1.4.0")) {
 		t.Errorf("%v, binary %q", err, u.binary(t))
 	}
 }
@@ -192,7 +249,7 @@ func TestUpgradeRefusesUnsignedReleaseWhenKeyBakedIn(t *testing.T) {
 	if !strings.Contains(clierr.Format(err), "lain: refusing lain 1.4.0 from "+url+": checksums.txt.minisig was signed with key") || clierr.Code(err) != 1 {
 		t.Errorf("got %q", clierr.Format(err))
 	}
-	if u.binary(t) != "lain 1.2.3" {
+	if u.binary(t) != string(fakeLain("1.2.3")) {
 		t.Error("binary changed")
 	}
 }

@@ -19,10 +19,13 @@ type State struct {
 	Latest    string    `json:"latest,omitempty"`   // newest stable release found; "" if none or the check failed
 	Error     string    `json:"error,omitempty"`    // why the last check or upgrade failed
 	NoticeAt  time.Time `json:"notice_at,omitzero"` // when "a newer lain is available" was last printed
-	// Pinned is a version the user went back to with
-	// `lain upgrade --version X --force`: while it runs, launches only
-	// print notices instead of upgrading it away again.
+	// Pinned is where lains before 1.x kept the pin; read, never written
+	// (the pin now lives in the config dir: PinFile).
 	Pinned string `json:"pinned,omitempty"`
+	// Partial is the version whose download stopped half-way (the part
+	// waits beside the binary): the next launch continues it even though
+	// the check is fresh.
+	Partial string `json:"partial,omitempty"`
 }
 
 // Fresh reports whether st answers for this source and version at now,

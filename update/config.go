@@ -44,6 +44,9 @@ type Source struct {
 	auth   http.Header
 	// GitLab only: the API root, project and package name.
 	api, project, pkg string
+	// index is the last index read by Versions (nil: none, or the GitLab
+	// Packages API answered): the sizes it gives bound downloads.
+	index *Index
 }
 
 // NewSource parses a release URL. A GitLab generic package URL uses the
@@ -69,8 +72,15 @@ func (s *Source) IsGitLab() bool { return s.api != "" }
 // String is the source's URL with any password removed, for messages.
 func (s *Source) String() string { return s.base.Redacted() }
 
-// HasToken reports whether requests carry a GitLab token.
-func (s *Source) HasToken() bool { return len(s.auth) > 0 }
+// HasToken reports whether requests carry a GitLab token (in a header,
+// or as the password of HTTP basic auth in the URL).
+func (s *Source) HasToken() bool { return len(s.auth) > 0 || s.base.User != nil }
+
+// usesDeployToken: a token GitLab's Packages API does not accept (a
+// deploy token, or any token sent as HTTP basic auth).
+func (s *Source) usesDeployToken() bool {
+	return s.auth.Get("Deploy-Token") != "" || s.base.User != nil
+}
 
 // FileURL is where one file of a release lives.
 func (s *Source) FileURL(version, file string) string {

@@ -5,11 +5,20 @@
 // per platform (lain_<os>_<arch>, .exe on Windows), checksums.txt (sha256 of
 // each) and checksums.txt.minisig (a minisign signature of checksums.txt).
 // lain trusts a binary only when its sha256 is in a checksums file whose
-// signature verifies with the public key baked into the running build.
+// signature verifies with a public key baked into the running build (two
+// during a key rotation). Versions are listed by <base>/index.json; on
+// GitLab the same index is the package version "channel" (fetch.go), with
+// the Packages API as a fallback.
 //
-// Launch runs before every command (cheap when the cache is fresh: one small
-// file read); Upgrade is `lain upgrade`. Both replace the running binary the
-// same way: resolve symlinks, refuse package-manager installs, lock the
-// cache dir, download and verify, then swap (selfupdate writes the new file
-// next to the old one; see swap.go for why the final step is one rename).
+// Launch (launch.go) runs before every command: cheap when the cache is
+// fresh (one small file read, cache.go). Upgrade (upgrade.go) is `lain
+// upgrade`, Rollback (rollback.go) `lain upgrade --rollback`. Both replace
+// the binary the same way (install.go): resolve symlinks and refuse
+// package-manager installs (target.go), take the lock beside the binary
+// (lock.go), stream the download into a staging file beside it while
+// hashing, resuming what an earlier attempt left (download.go), trial-run
+// it (trial.go), and swap it in with one rename, keeping the old binary as
+// lain.old (swap_unix.go, swap_windows.go). `lain upgrade` gives up on a
+// silent server (stall.go); pins of deliberate downgrades live in the
+// config dir (pin.go).
 package update

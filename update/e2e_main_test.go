@@ -9,6 +9,7 @@ package update_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -37,7 +39,8 @@ var e2e struct {
 	tmp      string
 	key      updatetest.Key // baked into A and B
 	otherKey updatetest.Key // someone else's key
-	a, b     []byte         // the binaries
+	a, b     []byte         // the binaries, as `make release` builds them
+	bOther   []byte         // B built for another GOARCH (the wrong-arch case)
 	aNoKey   []byte         // A built without a public key
 	dev      []byte         // a dev build: nothing baked in
 	nginx    *updatetest.Nginx
@@ -49,6 +52,9 @@ var e2e struct {
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := func() int {
+		if argv := os.Getenv("LAIN_TEST_RSS_ARGV"); argv != "" {
+			return measureRSS(strings.Split(argv, "\x1f"), os.Getenv("LAIN_TEST_RSS_OUT"))
+		}
 		if os.Getenv("LAIN_TEST_SWAP_LOOP") != "" {
 			// A child of TestCrashMidSwapLeavesAWholeBinary, killed at
 			// random: it must not start servers or builds.
@@ -67,6 +73,30 @@ func TestMain(m *testing.M) {
 		return m.Run()
 	}()
 	os.Exit(code)
+}
+
+// measureRSS is the test binary as a small parent of lain (see runRSS):
+// it runs argv, writes lain's peak resident memory in bytes to out, and
+// exits as lain did.
+func measureRSS(argv []string, out string) int {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "LAIN_TEST_RSS_") {
+			env = append(env, kv)
+		}
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 125
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if ru != nil {
+		_ = os.WriteFile(out, []byte(fmt.Sprint(int64(ru.Maxrss)*1024)), 0o644) // kilobytes on Linux
+	}
+	return cmd.ProcessState.ExitCode()
 }
 
 func setupE2E() (cleanup func(), err error) {
@@ -100,27 +130,57 @@ func setupE2E() (cleanup func(), err error) {
 	}
 
 	start := time.Now()
-	build := func(version, url, key string) ([]byte, error) {
-		out := filepath.Join(e2e.tmp, "build", fmt.Sprintf("%s-%d-%d", version, len(url), len(key)))
-		ldflags := fmt.Sprintf("-X main.version=%s -X main.commit=e2e%s -X main.updateURL=%s -X main.updatePublicKey=%s",
-			version, strings.ReplaceAll(version, ".", ""), url, key)
-		cmd := exec.Command("go", "build", "-ldflags", ldflags, "-o", out, "github.com/lain-cli/lain")
-		cmd.Dir = e2e.repo
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("go build %s: %v\n%s", version, err, b)
+	keyFile := filepath.Join(e2e.tmp, "release.key")
+	if err := os.WriteFile(keyFile, e2e.key.SecretKeyFile(), 0o600); err != nil {
+		return cleanup, err
+	}
+	other := "linux/arm64"
+	if runtime.GOARCH == "arm64" {
+		other = "linux/amd64"
+	}
+	// release builds version with scripts/release, exactly as a team
+	// publishes it, and returns its binaries by platform.
+	release := func(version, key string, targets ...string) (map[string][]byte, error) {
+		out := filepath.Join(e2e.tmp, "build", fmt.Sprintf("%s-%d", version, len(key)))
+		cmd := exec.Command(filepath.Join(e2e.repo, "scripts", "release"), version, out)
+		cmd.Env = append(cleanEnv(), "LAIN_UPDATE_URL="+e2e.bakedURL, "LAIN_RELEASE_TARGETS="+strings.Join(targets, " "))
+		if key != "" {
+			cmd.Env = append(cmd.Env, "LAIN_RELEASE_KEY_FILE="+key)
 		}
-		return os.ReadFile(out)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("scripts/release %s: %v\n%s", version, err, b)
+		}
+		bins := map[string][]byte{}
+		for _, t := range targets {
+			b, err := os.ReadFile(filepath.Join(out, version, "lain_"+strings.ReplaceAll(t, "/", "_")))
+			if err != nil {
+				return nil, err
+			}
+			bins[t] = b
+		}
+		return bins, nil
 	}
-	if e2e.a, err = build(vA, e2e.bakedURL, e2e.key.PublicString()); err != nil {
+	here := runtime.GOOS + "/" + runtime.GOARCH
+	a, err := release(vA, keyFile, here)
+	if err != nil {
 		return cleanup, err
 	}
-	if e2e.b, err = build(vB, e2e.bakedURL, e2e.key.PublicString()); err != nil {
+	b, err := release(vB, keyFile, here, other)
+	if err != nil {
 		return cleanup, err
 	}
-	if e2e.aNoKey, err = build(vA, e2e.bakedURL, ""); err != nil {
+	aNoKey, err := release(vA, "", here)
+	if err != nil {
 		return cleanup, err
 	}
-	if e2e.dev, err = build("dev", "", ""); err != nil {
+	e2e.a, e2e.b, e2e.bOther, e2e.aNoKey = a[here], b[here], b[other], aNoKey[here]
+	dev := filepath.Join(e2e.tmp, "build", "dev")
+	cmd := exec.Command("go", "build", "-o", dev, "github.com/lain-cli/lain")
+	cmd.Dir = e2e.repo
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return cleanup, fmt.Errorf("go build dev: %v\n%s", err, out)
+	}
+	if e2e.dev, err = os.ReadFile(dev); err != nil {
 		return cleanup, err
 	}
 	fmt.Fprintf(os.Stderr, "update e2e: built lain %s and %s in %s\n", vA, vB, time.Since(start).Round(time.Millisecond))
@@ -245,9 +305,23 @@ func (in *install) assertUnchanged(t *testing.T, want []byte, version string) {
 	if r := in.run(t, []string{"LAIN_NO_UPDATE=1"}, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "lain "+version+"\n") {
 		t.Fatalf("lain no longer runs:\n%s", r)
 	}
+	in.assertOnly(t, "lain", partOfB())
+}
+
+// partOfB is the staging file of B's download (update.Target.StagePath):
+// it may stay after an interrupted download, to be resumed.
+func partOfB() string {
+	sum := sha256.Sum256(e2e.b)
+	return fmt.Sprintf(".lain-%s-%x.part", vB, sum[:4])
+}
+
+// assertOnly checks that the binary's directory holds only names (and the
+// upgrade lock, which stays: see update.LockPath).
+func (in *install) assertOnly(t *testing.T, names ...string) {
+	t.Helper()
 	entries, _ := os.ReadDir(filepath.Dir(in.path))
 	for _, e := range entries {
-		if e.Name() != "lain" {
+		if e.Name() != ".lain.lock" && !slices.Contains(names, e.Name()) {
 			t.Errorf("left behind: %s", e.Name())
 		}
 	}

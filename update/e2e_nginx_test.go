@@ -120,7 +120,7 @@ func TestReleaseScriptUploadsToGitLab(t *testing.T) {
 			puts = append(puts, req.Path[strings.LastIndex(req.Path, "/")+1:])
 		}
 	}
-	if want := e2e.asset + " checksums.txt.minisig checksums.txt"; strings.Join(puts, " ") != want {
+	if want := e2e.asset + " checksums.txt.minisig checksums.txt index.json"; strings.Join(puts, " ") != want {
 		t.Errorf("uploads: %q, want %q", puts, want)
 	}
 	bin, _ := g.File("lain", vB, e2e.asset)
@@ -225,7 +225,7 @@ func TestReadOnlyInstallDir(t *testing.T) {
 	want := "lain: cannot upgrade lain: " + dir + " is not writable for you, so " + in.path + " cannot be replaced\n" +
 		"  next: sudo --preserve-env=LAIN_UPDATE_URL " + in.path + " upgrade   (or install lain where you can write: install -D " +
 		in.path + " ~/.local/bin/lain, put ~/.local/bin first in PATH, then: lain upgrade)\n" +
-		"lain: running this command with lain 1.2.3\n" + unknownCommand
+		"lain: running this command with lain 1.2.3: upgrading to 1.10.0 failed (above)\n" + unknownCommand
 	if r.stderr != want {
 		t.Errorf("got:\n%s\nwant stderr:\n%s", r, want)
 	}

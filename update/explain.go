@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/lain-cli/lain/internal/clierr"
 )
@@ -17,6 +18,11 @@ const tokenNext = "export " + EnvGitLabToken + "=<GitLab token with read_api sco
 // only failures the user must know about are explained (a release that
 // does not verify, a binary lain may not replace); network trouble returns
 // nil there and stays silent unless -v.
+func asPartial(err error) (*PartialError, bool) {
+	var pe *PartialError
+	return pe, errors.As(err, &pe)
+}
+
 func explain(err error, src *Source, current string, launch bool) *clierr.Error {
 	var (
 		ce *clierr.Error
@@ -25,6 +31,9 @@ func explain(err error, src *Source, current string, launch bool) *clierr.Error 
 		he *HTTPError
 		ue *url.Error
 		ne net.Error
+		pe *PartialError
+		se *StalledError
+		be *BusyError
 	)
 	switch {
 	case err == nil:
@@ -36,6 +45,13 @@ func explain(err error, src *Source, current string, launch bool) *clierr.Error 
 			Next: fmt.Sprintf("ask whoever publishes lain to republish %s (docs/releases.md); lain %s keeps working meanwhile", re.Version, current)}
 	case launch:
 		return nil
+	case errors.As(err, &pe):
+		return &clierr.Error{Msg: fmt.Sprintf("the download of lain %s stopped at %s: %v; what arrived is kept beside the binary", pe.Version, pe.Progress(), pe.Err),
+			Next: "lain upgrade   (continues where it stopped)", Err: err}
+	case errors.As(err, &se):
+		return &clierr.Error{Msg: fmt.Sprintf("gave up on %s: %v", src, se), Next: "check your network, then: lain upgrade", Err: err}
+	case errors.As(err, &be):
+		return &clierr.Error{Msg: be.Error(), Next: "lain upgrade   (again when the other one is done)", Err: err}
 	case errors.As(err, &ie):
 		return &clierr.Error{Msg: ie.Error(), Next: "lain upgrade   (again in a few minutes)", Err: err}
 	case errors.As(err, &he) && src.IsGitLab() && (he.Code == http.StatusUnauthorized || he.Code == http.StatusForbidden):
@@ -44,8 +60,12 @@ func explain(err error, src *Source, current string, launch bool) *clierr.Error 
 		}
 		return &clierr.Error{Msg: fmt.Sprintf("GitLab wants a token to read lain releases at %s: %s", src, he.Status), Next: tokenNext, Err: err}
 	case errors.As(err, &he) && he.Code == http.StatusNotFound:
+		if src.IsGitLab() && src.usesDeployToken() && strings.Contains(he.URL, "/packages?") {
+			return &clierr.Error{Msg: fmt.Sprintf("%s has no release channel (%s/%s), and GitLab does not let deploy tokens list packages (%s)", src, ChannelVersion, IndexFile, he.Status),
+				Next: "ask whoever publishes lain to publish a release with a current scripts/release (it uploads the channel), or export " + EnvGitLabToken + "=<token with read_api scope>", Err: err}
+		}
 		if src.IsGitLab() && !src.HasToken() {
-			return &clierr.Error{Msg: fmt.Sprintf("GitLab has no lain releases at %s that you may see without a token (%s)", src, he.Status), Next: tokenNext, Err: err}
+			return &clierr.Error{Msg: fmt.Sprintf("GitLab has no lain releases at %s that you may see without a token (%s)", src, he.brief()), Next: tokenNext, Err: err}
 		}
 		return &clierr.Error{Msg: fmt.Sprintf("no lain releases at %s (%s)", src, he),
 			Next: "export " + EnvURL + "=<your team's release URL> (docs/releases.md), then: lain upgrade", Err: err}

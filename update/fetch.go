@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -27,6 +28,15 @@ func (e *HTTPError) Error() string {
 	return msg
 }
 
+// brief is GitLab's message when it sent one ("404 Project Not Found"),
+// else the status.
+func (e *HTTPError) brief() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return e.Status
+}
+
 // IsNotFound reports whether err is a 404 from the source.
 func IsNotFound(err error) bool {
 	var he *HTTPError
@@ -36,12 +46,22 @@ func IsNotFound(err error) bool {
 // get sends one GET with the source's token headers. Only 2xx answers are
 // returned; the caller closes the body.
 func (s *Source) get(ctx context.Context, rawURL string) (*http.Response, error) {
+	return s.getFrom(ctx, rawURL, 0)
+}
+
+// getFrom is get asking only for the bytes from offset on (HTTP Range):
+// the answer is 206 if the server honours it, 200 with the whole file if
+// not.
+func (s *Source) getFrom(ctx context.Context, rawURL string, offset int64) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
 	for k, v := range s.auth {
 		req.Header[k] = v
+	}
+	if offset > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(offset, 10)+"-")
 	}
 	req.Header.Set("User-Agent", "lain-update")
 	resp, err := s.client.Do(req)
@@ -81,29 +101,45 @@ func (s *Source) getSmall(ctx context.Context, rawURL string, max int64) ([]byte
 }
 
 // Versions lists every version the source publishes, in no particular
-// order and unfiltered (see Sorted).
+// order and unfiltered (see Sorted). A static server has index.json at its
+// base; a GitLab project has the same index as the file index.json of the
+// generic package version "channel" (readable by every token that may
+// download releases, deploy tokens included), and the Packages API only
+// as a fallback for projects published before the channel existed.
 func (s *Source) Versions(ctx context.Context) ([]string, error) {
+	idxURL := s.base.String() + "/" + IndexFile
 	if s.IsGitLab() {
+		idxURL = s.FileURL(ChannelVersion, IndexFile)
+	}
+	b, err := s.getSmall(ctx, idxURL, 1<<20)
+	if s.IsGitLab() && IsNotFound(err) {
 		return s.gitlabVersions(ctx)
 	}
-	b, err := s.getSmall(ctx, s.base.String()+"/"+IndexFile, 1<<20)
 	if err != nil {
 		return nil, err
 	}
 	var idx Index
 	if err := json.Unmarshal(b, &idx); err != nil {
-		return nil, fmt.Errorf("%s/%s is not a lain release index: %v", s, IndexFile, err)
+		return nil, fmt.Errorf("%s is not a lain release index: %v", redactString(idxURL), err)
 	}
+	s.index = &idx
 	return idx.Versions, nil
 }
 
-// IndexFile lists the versions of a plain HTTP source, which (unlike
-// GitLab) has no API to list directories.
-const IndexFile = "index.json"
+// IndexFile lists the versions of a source; ChannelVersion is the GitLab
+// generic package version that holds it.
+const (
+	IndexFile      = "index.json"
+	ChannelVersion = "channel"
+)
 
-// Index is the content of index.json: {"versions": ["1.2.3", ...]}.
+// Index is the content of index.json: {"versions": ["1.2.3", ...],
+// "sizes": {"1.2.3": {"lain_linux_amd64": 12345678}}}. Sizes only bound a
+// download (the checksums say what the bytes must be); an index without
+// them (an older release script) bounds it at maxBinary.
 type Index struct {
-	Versions []string `json:"versions"`
+	Versions []string                    `json:"versions"`
+	Sizes    map[string]map[string]int64 `json:"sizes,omitempty"`
 }
 
 // gitlabMaxPages bounds pagination against a misbehaving server.
@@ -182,3 +218,10 @@ func nextPage(resp *http.Response) string {
 }
 
 func redact(u *url.URL) string { return u.Redacted() }
+
+func redactString(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return raw
+}

@@ -36,7 +36,7 @@ func newFakeLain(t *testing.T, version, url string) *fakeLain {
 	ios, _, _, errOut := iostreams.Test()
 	f := &fakeLain{errOut: errOut, now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 	f.o = &Options{
-		IO: ios, HTTPClient: http.DefaultClient, Getenv: env(), CacheDir: filepath.Join(dir, "cache"),
+		IO: ios, HTTPClient: http.DefaultClient, Getenv: env(), CacheDir: filepath.Join(dir, "cache"), ConfigDir: filepath.Join(dir, "config"),
 		Now: func() time.Time { return f.now }, Version: version, Config: Config{URL: url},
 		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		Executable: func() (string, error) { return bin, nil },
@@ -119,13 +119,17 @@ func TestFreshCacheNeverTouchesTheNetwork(t *testing.T) {
 	}
 }
 
+// newLain is a release binary that runs: its trial run prints the
+// version the release names.
+var newLain = []byte("#!/bin/sh\necho lain 1.4.0\n")
+
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestUpgradeReexecsSameCommandLine(t *testing.T) {
 	key := updatetest.NewKey()
-	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), []byte("new lain"), &key)
+	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), newLain, &key)
 	url, _ := staticSource(t, rel)
 	f := newFakeLain(t, "1.2.3", url)
 	f.o.Config.PublicKey = key.PublicString()
@@ -133,8 +137,8 @@ func TestUpgradeReexecsSameCommandLine(t *testing.T) {
 
 	got := f.launch(t)
 	bin, _ := f.o.Executable()
-	if b, _ := os.ReadFile(bin); string(b) != "new lain" {
-		t.Fatalf("binary is %q", b)
+	if b, _ := os.ReadFile(bin); string(b) != string(newLain) {
+		t.Fatalf("binary is %q:\n%s", b, got)
 	}
 	if strings.Join(f.execed, " ") != bin+" lain deploy" {
 		t.Errorf("exec %q", f.execed)
@@ -145,7 +149,7 @@ func TestUpgradeReexecsSameCommandLine(t *testing.T) {
 	for _, want := range []string{
 		"lain 1.2.3 is too far behind the newest release, 1.4.0; upgrading now\n",
 		"\r  lain 1.4.0 [==============================] 100% 0.0 MB / 0.0 MB\n",
-		"lain: upgraded to 1.4.0 but could not start it (exec format error); this run uses lain 1.2.3\n",
+		"lain: upgraded to 1.4.0 but could not start it (exec format error); this run uses lain 1.2.3 (lain upgrade --rollback goes back)\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("want %q in:\n%s", want, got)
@@ -157,7 +161,7 @@ func TestUpgradeReexecsSameCommandLine(t *testing.T) {
 }
 
 func TestWindowsStyleExitIsPassedOn(t *testing.T) {
-	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), []byte("new lain"), nil)
+	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), newLain, nil)
 	url, _ := staticSource(t, rel)
 	f := newFakeLain(t, "1.2.3", url)
 	f.o.Exec = func(string, []string, []string) error { return &ExitError{Code: 3} }
@@ -183,10 +187,11 @@ func TestTheNewLainSaysItTookOver(t *testing.T) {
 }
 
 func TestPinnedDowngradeIsNotUndone(t *testing.T) {
-	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), []byte("new lain"), nil)
+	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), newLain, nil)
 	url, _ := staticSource(t, rel)
 	f := newFakeLain(t, "1.0.0", url)
-	SaveState(f.o.CacheDir, State{Pinned: "1.0.0"})
+	f.o.ConfigDir = filepath.Join(t.TempDir(), "config")
+	SavePin(f.o.ConfigDir, "1.0.0")
 	got := f.launch(t)
 	if f.execed != nil || got != "lain: lain 1.4.0 is available (you have 1.0.0); to upgrade: lain upgrade\n" {
 		t.Errorf("a pinned lain was upgraded, or no notice: %q", got)
@@ -194,7 +199,7 @@ func TestPinnedDowngradeIsNotUndone(t *testing.T) {
 }
 
 func TestDryRunLaunchOnlyNotices(t *testing.T) {
-	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), []byte("new lain"), nil)
+	rel := updatetest.NewRelease("1.4.0", AssetName(runtime.GOOS, runtime.GOARCH), newLain, nil)
 	url, _ := staticSource(t, rel)
 	f := newFakeLain(t, "1.2.3", url)
 	f.o.DryRun = true
@@ -203,7 +208,8 @@ func TestDryRunLaunchOnlyNotices(t *testing.T) {
 	if b, _ := os.ReadFile(bin); string(b) != "old lain" || f.execed != nil {
 		t.Fatalf("--dry-run upgraded: %q", b)
 	}
-	if got != "lain: lain 1.4.0 is available (you have 1.2.3); to upgrade: lain upgrade\n" {
-		t.Errorf("got %q", got)
+	if want := "lain: --dry-run: lain 1.2.3 is too far behind 1.4.0 and would install it from " + url +
+		", then run this command with it; running it with lain 1.2.3 (nothing replaced)\n"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

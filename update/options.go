@@ -40,7 +40,9 @@ type Options struct {
 	Now        func() time.Time
 	Getenv     func(string) string
 	CacheDir   string
-	Verbose    bool
+	// ConfigDir holds the pin (PinFile); see ConfigDir.
+	ConfigDir string
+	Verbose   bool
 	// DryRun (--dry-run): say what an upgrade would do, replace nothing.
 	DryRun bool
 
@@ -58,6 +60,16 @@ type Options struct {
 	Exec      func(path string, argv, env []string) error
 	Pid       int
 	ReexecPid int
+	// Running describes the binary this process runs (to notice that
+	// another lain replaced it meanwhile); see DefaultOptions.
+	Running func() (os.FileInfo, error)
+	// StallTimeout is how long `lain upgrade` waits for a server that
+	// sends nothing before giving up (default StallTimeout).
+	StallTimeout time.Duration
+
+	// chatty: say what is going on (waiting, resuming) on stderr; on for
+	// `lain upgrade`, and at launch on a terminal.
+	chatty bool
 }
 
 // ExitError is the exit code of the upgraded lain run as a child (Windows):
@@ -75,6 +87,13 @@ func (e *ExitError) ExitCode() int { return e.Code }
 
 func (o *Options) verbosef(format string, args ...any) {
 	if o.Verbose {
+		fmt.Fprintf(o.IO.ErrOut, "lain: "+format+"\n", args...)
+	}
+}
+
+// progressf says what an upgrade is doing, when someone is watching.
+func (o *Options) progressf(format string, args ...any) {
+	if o.chatty || o.Verbose {
 		fmt.Fprintf(o.IO.ErrOut, "lain: "+format+"\n", args...)
 	}
 }
@@ -131,4 +150,44 @@ func DefaultOptions(o *Options) {
 	if o.ReexecPid == 0 {
 		o.ReexecPid = ReexecPid()
 	}
+	if o.Running == nil {
+		o.Running = runningBinary(o.Executable)
+	}
+	if o.StallTimeout == 0 {
+		o.StallTimeout = StallTimeout
+	}
+}
+
+// runningBinary describes the file this process was started from. On
+// Linux /proc/self/exe is that very file even after another lain renamed
+// a new one over its path; elsewhere the path is looked at once, early.
+func runningBinary(executable func() (string, error)) func() (os.FileInfo, error) {
+	if fi, err := os.Stat("/proc/self/exe"); err == nil {
+		return func() (os.FileInfo, error) { return fi, nil }
+	}
+	exe, err := executable()
+	if err != nil {
+		return func() (os.FileInfo, error) { return nil, err }
+	}
+	fi, err := os.Stat(exe)
+	return func() (os.FileInfo, error) { return fi, err }
+}
+
+// replacedMeanwhile reports whether the installed binary is no longer
+// the one this process runs: another lain upgraded it since this one
+// started, so "a newer lain is available" would be stale.
+func (o *Options) replacedMeanwhile() bool {
+	if o.Running == nil {
+		return false
+	}
+	running, err := o.Running()
+	if err != nil {
+		return false
+	}
+	exe, err := o.Executable()
+	if err != nil {
+		return false
+	}
+	installed, err := os.Stat(exe)
+	return err == nil && !os.SameFile(running, installed)
 }

@@ -10,7 +10,7 @@ import (
 // Progress watches a download.
 type Progress interface {
 	io.Writer
-	Start(total int64) // total < 0: unknown
+	Start(done, total int64) // done: kept from an earlier attempt; total < 0: unknown
 	Done()
 }
 
@@ -25,7 +25,7 @@ type Bar struct {
 	drawn       time.Time
 }
 
-func (b *Bar) Start(total int64) { b.total, b.done = total, 0; b.draw() }
+func (b *Bar) Start(done, total int64) { b.total, b.done = total, done; b.draw() }
 
 func (b *Bar) Write(p []byte) (int, error) {
 	b.done += int64(len(p))
@@ -40,7 +40,7 @@ func (b *Bar) Done() { b.draw(); fmt.Fprintln(b.W) }
 func (b *Bar) draw() {
 	b.drawn = b.Now()
 	const width = 30
-	mb := func(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+	mb := megabytes
 	if b.total <= 0 {
 		fmt.Fprintf(b.W, "\r%s %s", b.Label, mb(b.done))
 		return

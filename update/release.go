@@ -53,23 +53,26 @@ type Release struct {
 	Version *semver.Version
 	Asset   string
 	SHA256  []byte
+	// Size is the binary's size as the release index gives it (0: not
+	// given); a download stops beyond it.
+	Size int64
 	// Signed is false when this build has no public key and only the
 	// checksums file (not its author) could be checked.
 	Signed bool
 }
 
-// FetchRelease downloads checksums.txt and, when publicKey is set, its
+// FetchRelease downloads checksums.txt and, when publicKeys is set, its
 // minisign signature, verifies them, and returns the checksum of asset.
-func (s *Source) FetchRelease(ctx context.Context, v *semver.Version, asset, publicKey string) (*Release, error) {
+// publicKeys is one key, or several separated by commas: during a key
+// rotation a build trusts the current key and the next one.
+func (s *Source) FetchRelease(ctx context.Context, v *semver.Version, asset, publicKeys string) (*Release, error) {
 	version := v.Original()
 	refuse := func(format string, args ...any) error {
 		return &RefusedError{Version: version, Source: s.String(), Reason: fmt.Sprintf(format, args...)}
 	}
-	var pub minisign.PublicKey
-	if publicKey != "" {
-		if err := pub.UnmarshalText([]byte(publicKey)); err != nil {
-			return nil, refuse("the release public key built into this lain is not a minisign public key (%v)", err)
-		}
+	keys, err := parseKeys(publicKeys)
+	if err != nil {
+		return nil, refuse("the release public key built into this lain is not a minisign public key (%v)", err)
 	}
 	sums, err := s.getSmall(ctx, s.FileURL(version, ChecksumsFile), 64<<10)
 	if IsNotFound(err) {
@@ -79,7 +82,7 @@ func (s *Source) FetchRelease(ctx context.Context, v *semver.Version, asset, pub
 		return nil, err
 	}
 	rel := &Release{Version: v, Asset: asset}
-	if publicKey != "" {
+	if len(keys) > 0 {
 		sig, err := s.getSmall(ctx, s.FileURL(version, SignatureFile), 64<<10)
 		if IsNotFound(err) {
 			return nil, refuse("it has no signature (%s); this lain only installs signed releases", SignatureFile)
@@ -87,7 +90,7 @@ func (s *Source) FetchRelease(ctx context.Context, v *semver.Version, asset, pub
 		if err != nil {
 			return nil, err
 		}
-		if err := verifySignature(pub, sums, sig, version); err != nil {
+		if err := verifySignature(keys, sums, sig, version); err != nil {
 			return nil, refuse("%v", err)
 		}
 		rel.Signed = true
@@ -97,21 +100,48 @@ func (s *Source) FetchRelease(ctx context.Context, v *semver.Version, asset, pub
 		return nil, refuse("%v", err)
 	}
 	rel.SHA256 = sum
+	if s.index != nil {
+		rel.Size = s.index.Sizes[version][asset]
+	}
 	return rel, nil
 }
 
-// verifySignature checks sig over checksums with pub, and that the signed
-// (trusted) comment names this version: otherwise an old signed release
-// could be replayed under a newer version number.
-func verifySignature(pub minisign.PublicKey, checksums, sig []byte, version string) error {
+// parseKeys reads the comma-separated public keys baked into the build.
+func parseKeys(publicKeys string) ([]minisign.PublicKey, error) {
+	var keys []minisign.PublicKey
+	for _, k := range strings.Split(publicKeys, ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		var pub minisign.PublicKey
+		if err := pub.UnmarshalText([]byte(k)); err != nil {
+			return nil, err
+		}
+		keys = append(keys, pub)
+	}
+	return keys, nil
+}
+
+// verifySignature checks sig over checksums with the trusted key it names,
+// and that the signed (trusted) comment names this version: otherwise an
+// old signed release could be replayed under a newer version number.
+func verifySignature(keys []minisign.PublicKey, checksums, sig []byte, version string) error {
 	var s minisign.Signature
 	if err := s.UnmarshalText(sig); err != nil {
 		return fmt.Errorf("%s is not a minisign signature", SignatureFile)
 	}
-	if s.KeyID != pub.ID() {
-		return fmt.Errorf("%s was signed with key %X, not this lain's release key %X", SignatureFile, s.KeyID, pub.ID())
+	var pub *minisign.PublicKey
+	var ids []string
+	for i := range keys {
+		ids = append(ids, fmt.Sprintf("%X", keys[i].ID()))
+		if keys[i].ID() == s.KeyID {
+			pub = &keys[i]
+		}
 	}
-	if !minisign.Verify(pub, checksums, sig) {
+	if pub == nil {
+		return fmt.Errorf("%s was signed with key %X, not this lain's release key %s", SignatureFile, s.KeyID, strings.Join(ids, " or "))
+	}
+	if !minisign.Verify(*pub, checksums, sig) {
 		return fmt.Errorf("the signature in %s does not match %s (tampered with, or signed by someone else)", SignatureFile, ChecksumsFile)
 	}
 	if want := "lain " + version; s.TrustedComment != want && !strings.HasPrefix(s.TrustedComment, want+" ") {

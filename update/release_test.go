@@ -8,8 +8,7 @@ import (
 	"testing"
 
 	"github.com/lain-cli/lain/internal/testenv"
-
-	"aead.dev/minisign"
+	"github.com/lain-cli/lain/update/updatetest"
 )
 
 func TestChecksumOf(t *testing.T) {
@@ -53,12 +52,16 @@ func TestVerifiesDebianMinisignSignatures(t *testing.T) {
 	pubText, _ := os.ReadFile(filepath.Join(dir, "k.pub"))
 	sig, _ := os.ReadFile(filepath.Join(dir, "checksums.txt.minisig"))
 	lines := strings.Split(strings.TrimSpace(string(pubText)), "\n")
-	var pub minisign.PublicKey
-	if err := pub.UnmarshalText([]byte(lines[len(lines)-1])); err != nil {
-		t.Fatal(err)
+	next := updatetest.NewKey() // a rotation: the next key is trusted too
+	pub, err := parseKeys(next.PublicString() + "," + lines[len(lines)-1])
+	if err != nil || len(pub) != 2 {
+		t.Fatal(pub, err)
 	}
 	if err := verifySignature(pub, sums, sig, "1.2.3"); err != nil {
 		t.Errorf("a good signature: %v", err)
+	}
+	if err := verifySignature(pub[:1], sums, sig, "1.2.3"); err == nil || !strings.Contains(err.Error(), "not this lain's release key") {
+		t.Errorf("signed with a key not baked in: %v", err)
 	}
 	if err := verifySignature(pub, append(sums, '\n'), sig, "1.2.3"); err == nil {
 		t.Error("changed checksums verified")

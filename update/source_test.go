@@ -98,6 +98,12 @@ func TestTokenNotForwardedToAnotherHost(t *testing.T) {
 func TestPaginationByXNextPageAndSafeLinks(t *testing.T) {
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/channel/index.json") {
+			// Published before the channel file: the list API it is.
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"message":"404 Package Not Found"}`))
+			return
+		}
 		switch r.URL.Query().Get("page") {
 		case "", "1":
 			// No Link header (some proxies drop it): X-Next-Page only.

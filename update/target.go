@@ -102,51 +102,103 @@ func (t *Target) Has(sum []byte) bool {
 	return bytes.Equal(h.Sum(nil), sum)
 }
 
-// Replace swaps in bin, whose sha256 must be sum. selfupdate writes and
-// checks .lain.new beside the binary; commit (per OS) puts it in place.
-// On any failure the old binary stays where it was.
-func (t *Target) Replace(bin, sum []byte) error {
-	opts := selfupdate.Options{TargetPath: t.Path, TargetMode: t.Mode, Checksum: sum}
-	if err := selfupdate.PrepareAndCheckBinary(bytes.NewReader(bin), opts); err != nil {
-		_ = os.Remove(newPath(t.Path))
-		return fmt.Errorf("writing the new lain beside %s: %w", t.Path, err)
+// OldPath is where the binary an upgrade replaced is kept, for
+// `lain upgrade --rollback`: lain.old beside lain (lain.old.exe on
+// Windows, so that it still runs).
+func (t *Target) OldPath() string {
+	ext := filepath.Ext(t.Path)
+	if ext != ".exe" {
+		ext = ""
 	}
-	return commit(opts)
+	return strings.TrimSuffix(t.Path, ext) + ".old" + ext
 }
 
-// newPath is where selfupdate stages the new binary.
-func newPath(target string) string {
-	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".new")
+// StagePath is where the binary of rel is downloaded before the swap:
+// hidden, beside the binary (the same file system, so the swap is a
+// rename), named for the version and checksum, so that a later lain can
+// resume it. Only the holder of the lock (LockBinary) touches it.
+func (t *Target) StagePath(rel *Release) string {
+	base := filepath.Base(t.Path)
+	ext := filepath.Ext(base)
+	if ext != ".exe" {
+		ext = ""
+	}
+	name := fmt.Sprintf(".%s-%s-%x.part%s", strings.TrimSuffix(base, ext), rel.Version.Original(), rel.SHA256[:4], ext)
+	return filepath.Join(filepath.Dir(t.Path), name)
 }
 
-// commitRename is the Unix commit: one rename(2) over the old file, which
-// is atomic, so at every instant the path holds either the whole old or the
-// whole new binary, even if lain is killed mid-swap. (selfupdate's own
-// commit first moves the old binary aside; a crash between its two renames
-// would leave no lain at all. The running process keeps its old inode.)
-func commitRename(opts selfupdate.Options) error {
-	if err := os.Rename(newPath(opts.TargetPath), opts.TargetPath); err != nil {
-		_ = os.Remove(newPath(opts.TargetPath))
-		return fmt.Errorf("replacing %s: %w", opts.TargetPath, err)
+// ReadyPath is a name for the verified download unique to this process,
+// under which it is trial-run and then renamed into place.
+func (t *Target) ReadyPath(stage string) string {
+	ext := filepath.Ext(stage)
+	if ext != ".exe" {
+		ext = ""
+	}
+	return fmt.Sprintf("%s-%d%s", strings.TrimSuffix(stage, ext), os.Getpid(), ext)
+}
+
+// removeStale deletes staging files of other releases beside the binary
+// (downloads given up for a newer release). Call only under the lock.
+func (t *Target) removeStale(keep string) {
+	base := strings.TrimSuffix(filepath.Base(t.Path), ".exe")
+	for _, pattern := range []string{"." + base + "-*.part*", "." + base + ".old-*", "." + base + ".aside-*"} {
+		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(t.Path), pattern))
+		for _, m := range matches {
+			if m != keep {
+				_ = os.Remove(m)
+			}
+		}
+	}
+}
+
+// Install makes the verified, trial-run binary at staged the lain at
+// t.Path, keeping the one it replaces at OldPath. Call it under the lock.
+// The installed path is only ever touched by one rename (see swap_*.go),
+// so at every instant it holds a whole binary, whoever is killed when.
+func (t *Target) Install(staged string) error {
+	if err := os.Chmod(staged, t.Mode); err != nil {
+		return err
+	}
+	return t.swap(staged)
+}
+
+// keepOld makes OldPath a second name of the binary now installed (a
+// hard link: no copy, and the installed path is not touched), through a
+// unique temporary name so that no one ever sees half a lain.old.
+func (t *Target) keepOld() error {
+	tmp := t.hidden(fmt.Sprintf(".old-%d", os.Getpid()))
+	_ = os.Remove(tmp)
+	if err := os.Link(t.Path, tmp); err != nil {
+		if err := copyFile(t.Path, tmp, t.Mode); err != nil {
+			_ = os.Remove(tmp)
+			return err
+		}
+	}
+	if err := os.Rename(tmp, t.OldPath()); err != nil {
+		_ = os.Remove(tmp)
+		return err
 	}
 	return nil
 }
 
-// commitSelfupdate is the Windows commit: a running .exe cannot be
-// overwritten, only renamed, so selfupdate moves it to .lain.exe.old, moves
-// the new one in, and renames the old one back if that fails.
-func commitSelfupdate(opts selfupdate.Options) error {
-	err := selfupdate.CommitBinary(opts)
-	if err == nil {
-		return nil
+// hidden is a name beside the binary for a file of this process only.
+func (t *Target) hidden(suffix string) string {
+	return filepath.Join(filepath.Dir(t.Path), "."+strings.TrimSuffix(filepath.Base(t.Path), ".exe")+suffix)
+}
+
+func copyFile(from, to string, mode fs.FileMode) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
 	}
-	if rerr := selfupdate.RollbackError(err); rerr != nil {
-		old := filepath.Join(filepath.Dir(opts.TargetPath), "."+filepath.Base(opts.TargetPath)+".old")
-		return &clierr.Error{
-			Msg:  fmt.Sprintf("upgrading lain failed (%v) and putting the old binary back failed too (%v)", err, rerr),
-			Next: fmt.Sprintf("move %s back to %s", old, opts.TargetPath),
-		}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
 	}
-	_ = os.Remove(newPath(opts.TargetPath))
-	return fmt.Errorf("replacing %s (the old binary is back in place): %w", opts.TargetPath, err)
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

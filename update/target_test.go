@@ -2,7 +2,6 @@ package update
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/minio/selfupdate"
 
 	"github.com/lain-cli/lain/internal/clierr"
 )
@@ -101,62 +98,48 @@ func swapForever(target string) {
 		payloads[i], _ = os.ReadFile(filepath.Join(dir, fmt.Sprintf("payload-%d", i)))
 	}
 	tg := &Target{Path: target, Mode: 0o755}
+	stage := filepath.Join(dir, ".lain-test.part")
 	for i := 0; ; i++ {
-		p := payloads[i%2]
-		sum := sha256.Sum256(p)
-		if err := tg.Replace(p, sum[:]); err != nil {
+		if err := os.WriteFile(stage, payloads[i%2], 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		if err := tg.Install(stage); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
 		}
 	}
 }
 
-// TestSelfupdateRollback checks the commit lain uses on Windows: when
-// moving the new binary in fails after the old one was moved aside,
-// selfupdate puts the old one back.
-func TestSelfupdateRollback(t *testing.T) {
+func TestInstallKeepsThePreviousBinary(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "lain")
 	os.WriteFile(target, []byte("old"), 0o755)
-	sum := sha256.Sum256([]byte("new"))
-	opts := selfupdate.Options{TargetPath: target, Checksum: sum[:]}
-	if err := selfupdate.PrepareAndCheckBinary(bytes.NewReader([]byte("new")), opts); err != nil {
-		t.Fatal(err)
-	}
-	// The second rename (.lain.new -> lain) will fail: its source is gone.
-	os.Remove(newPath(target))
-	err := commitSelfupdate(opts)
-	if err == nil || !strings.Contains(err.Error(), "the old binary is back in place") {
-		t.Fatalf("err = %v", err)
-	}
-	if b, _ := os.ReadFile(target); string(b) != "old" {
-		t.Errorf("after the rollback the binary is %q", b)
-	}
-
-	// And the normal path works too.
-	if err := selfupdate.PrepareAndCheckBinary(bytes.NewReader([]byte("new")), opts); err != nil {
-		t.Fatal(err)
-	}
-	if err := commitSelfupdate(opts); err != nil {
+	stage := filepath.Join(dir, ".lain-1.0.0-00.part")
+	os.WriteFile(stage, []byte("new"), 0o600)
+	tg := &Target{Path: target, Mode: 0o755}
+	if err := tg.Install(stage); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(target); string(b) != "new" {
-		t.Errorf("after the swap the binary is %q", b)
+		t.Errorf("installed %q", b)
 	}
-}
-
-func TestReplaceRefusesWrongChecksum(t *testing.T) {
-	dir := t.TempDir()
-	target := filepath.Join(dir, "lain")
-	os.WriteFile(target, []byte("old"), 0o755)
-	sum := sha256.Sum256([]byte("something else"))
-	if err := (&Target{Path: target, Mode: 0o755}).Replace([]byte("new"), sum[:]); err == nil {
-		t.Fatal("replaced with a binary whose checksum does not match")
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o755 {
+		t.Errorf("mode %v", fi.Mode())
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "lain.old")); string(b) != "old" {
+		t.Errorf("lain.old is %q", b)
+	}
+	if err := tg.swapBack(); err != nil {
+		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(target); string(b) != "old" {
-		t.Errorf("binary is %q", b)
+		t.Errorf("after swapBack: %q", b)
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+	if b, _ := os.ReadFile(tg.OldPath()); string(b) != "new" {
+		t.Errorf("after swapBack lain.old is %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("left behind: %v", entries)
 	}
 }

@@ -1,12 +1,16 @@
 package updatetest
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,15 +33,32 @@ type Package struct {
 //	    Link rel=prev/next/first/last and X-Page, X-Per-Page, X-Next-Page,
 //	    X-Prev-Page, X-Total, X-Total-Pages headers)
 //	GET|PUT /api/v4/projects/:id/packages/generic/:name/:version/:file
+//	    (GET honours Range, as object storage and Workhorse do)
 //
-// Authentication is by PRIVATE-TOKEN, JOB-TOKEN or Deploy-Token header;
-// without a valid one the answer is 401 {"message":"401 Unauthorized"}.
+// with GitLab's authentication rules per endpoint:
+//
+//   - PRIVATE-TOKEN (personal or project access token) or
+//     "Authorization: Bearer <it>", and JOB-TOKEN: every endpoint.
+//   - Deploy-Token header, and HTTP Basic with any user name and a token
+//     as password: only the generic package endpoints (the Packages API
+//     does not know them: a deploy token listing packages gets the
+//     answer of no token at all; GitLab issue 350988). Deploy tokens here
+//     have read_package_registry only: a PUT with one is 403.
+//   - A token that is sent but not valid: 401 {"message":"401 Unauthorized"}.
+//   - No (usable) token: a public project answers reads; a private one
+//     answers 404 {"message":"404 Project Not Found"}, hiding that it
+//     exists. Writes always need a token (401).
+//
 // Unknown projects and files are 404 {"message":"404 ... Not Found"}.
 type GitLab struct {
 	*httptest.Server
 	Project string // numeric id; "group/lain" (URL-encoded) is accepted too
 	Path    string // the project's path, e.g. "team/lain"
-	Tokens  map[string]string
+	// Public: the project (and its package registry) is visible to all.
+	Public bool
+	// Tokens by kind: header name ("PRIVATE-TOKEN", "JOB-TOKEN",
+	// "Deploy-Token") -> the one valid token of that kind.
+	Tokens map[string]string
 
 	// Before, when set, sees every request first and may answer it
 	// itself (return true): failures, hangs, cut connections.
@@ -52,16 +73,67 @@ type GitLab struct {
 // Request is what the fake saw, for assertions.
 type Request struct {
 	Method, Path, Query string
-	AuthHeader          string // which token header was sent ("" none)
+	AuthHeader          string // how a token was sent ("" none, "Basic" for HTTP basic)
+	Range               string
+	Status              int
 }
 
-// NewGitLab starts a fake on 127.0.0.1 that accepts the given tokens
-// (header name -> token); with none, every request is allowed.
+// NewGitLab starts a fake of a private project on 127.0.0.1 that accepts
+// the given tokens (header name -> token); with none, a public project.
 func NewGitLab(t testing.TB, tokens map[string]string) *GitLab {
-	g := &GitLab{Project: "42", Path: "team/lain", Tokens: tokens, files: map[string][]byte{}}
+	g := &GitLab{Project: "42", Path: "team/lain", Tokens: tokens, Public: len(tokens) == 0, files: map[string][]byte{}}
 	g.Server = httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(g.Close)
 	return g
+}
+
+// caller is who a request authenticates as, per endpoint.
+type caller int
+
+const (
+	anonymous   caller = iota
+	invalid            // a token was sent and is wrong: 401
+	user               // personal/project access token or job token
+	deployToken        // read_package_registry deploy token
+)
+
+// authenticate applies GitLab's rules; generic tells whether the endpoint
+// is a generic package one (the only ones that take deploy tokens and
+// HTTP basic).
+func (g *GitLab) authenticate(r *http.Request, generic bool) (caller, string) {
+	check := func(kind, got string) caller {
+		if want, ok := g.Tokens[kind]; ok && got == want {
+			if kind == "Deploy-Token" {
+				return deployToken
+			}
+			return user
+		}
+		return invalid
+	}
+	if t := r.Header.Get("PRIVATE-TOKEN"); t != "" {
+		return check("PRIVATE-TOKEN", t), "PRIVATE-TOKEN"
+	}
+	if t := r.Header.Get("JOB-TOKEN"); t != "" {
+		return check("JOB-TOKEN", t), "JOB-TOKEN"
+	}
+	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return check("PRIVATE-TOKEN", t), "Bearer"
+	}
+	if !generic {
+		return anonymous, ""
+	}
+	if t := r.Header.Get("Deploy-Token"); t != "" {
+		return check("Deploy-Token", t), "Deploy-Token"
+	}
+	if _, t, ok := r.BasicAuth(); ok {
+		for _, kind := range []string{"PRIVATE-TOKEN", "JOB-TOKEN", "Deploy-Token"} {
+			if c := check(kind, t); c != invalid {
+				return c, "Basic"
+			}
+		}
+		return invalid, "Basic"
+	}
+	return anonymous, ""
 }
 
 // URL of the generic package name, as baked into lain.
@@ -86,6 +158,32 @@ func (g *GitLab) AddRelease(name string, r Release) {
 	}
 }
 
+// PublishChannel writes the release channel (channel/index.json, as
+// scripts/release uploads it) listing every semver version of package
+// name added so far, with the sizes of their lain binaries.
+func (g *GitLab) PublishChannel(name string) {
+	g.mu.Lock()
+	idx := struct {
+		Versions []string                    `json:"versions"`
+		Sizes    map[string]map[string]int64 `json:"sizes"`
+	}{Sizes: map[string]map[string]int64{}}
+	for key, b := range g.files {
+		parts := strings.SplitN(key, "/", 3)
+		if parts[0] != name || !strings.HasPrefix(parts[2], "lain_") {
+			continue
+		}
+		if idx.Sizes[parts[1]] == nil {
+			idx.Versions = append(idx.Versions, parts[1])
+			idx.Sizes[parts[1]] = map[string]int64{}
+		}
+		idx.Sizes[parts[1]][parts[2]] = int64(len(b))
+	}
+	g.mu.Unlock()
+	sort.Strings(idx.Versions)
+	b, _ := json.Marshal(idx)
+	g.AddRelease(name, Release{Version: "channel", Files: map[string][]byte{"index.json": b}})
+}
+
 // File returns an uploaded (or added) file.
 func (g *GitLab) File(name, version, file string) ([]byte, bool) {
 	g.mu.Lock()
@@ -102,36 +200,39 @@ func (g *GitLab) Requests() []Request {
 }
 
 func (g *GitLab) serve(w http.ResponseWriter, r *http.Request) {
-	auth := ""
-	for _, h := range []string{"PRIVATE-TOKEN", "JOB-TOKEN", "Deploy-Token"} {
-		if r.Header.Get(h) != "" {
-			auth = h
-		}
-	}
-	g.mu.Lock()
-	g.requests = append(g.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, AuthHeader: auth})
-	g.mu.Unlock()
+	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+	w = rec
+	rest, found := strings.CutPrefix(r.URL.EscapedPath(), "/api/v4/projects/")
+	parts := strings.Split(rest, "/")
+	generic := found && len(parts) == 6 && parts[1] == "packages" && parts[2] == "generic"
+	who, how := g.authenticate(r, generic)
+	defer func() {
+		g.mu.Lock()
+		g.requests = append(g.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery,
+			AuthHeader: how, Range: r.Header.Get("Range"), Status: rec.code})
+		g.mu.Unlock()
+	}()
 	if g.Before != nil && g.Before(w, r) {
 		return
 	}
-	if len(g.Tokens) > 0 {
-		ok := false
-		for h, tok := range g.Tokens {
-			if r.Header.Get(h) == tok {
-				ok = true
-			}
-		}
-		if !ok {
-			gitlabError(w, http.StatusUnauthorized, "401 Unauthorized")
-			return
-		}
-	}
-	rest, found := strings.CutPrefix(r.URL.EscapedPath(), "/api/v4/projects/")
 	if !found {
 		gitlabError(w, http.StatusNotFound, "404 Not Found")
 		return
 	}
-	parts := strings.Split(rest, "/")
+	switch {
+	case who == invalid:
+		gitlabError(w, http.StatusUnauthorized, "401 Unauthorized")
+		return
+	case who == anonymous && r.Method != http.MethodGet && g.Public:
+		gitlabError(w, http.StatusUnauthorized, "401 Unauthorized")
+		return
+	case who == anonymous && !g.Public:
+		gitlabError(w, http.StatusNotFound, "404 Project Not Found")
+		return
+	case who == deployToken && r.Method != http.MethodGet:
+		gitlabError(w, http.StatusForbidden, "403 Forbidden")
+		return
+	}
 	if parts[0] != g.Project && parts[0] != url.PathEscape(g.Path) {
 		gitlabError(w, http.StatusNotFound, "404 Project Not Found")
 		return
@@ -139,11 +240,23 @@ func (g *GitLab) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(parts) == 2 && parts[1] == "packages" && r.Method == http.MethodGet:
 		g.list(w, r)
-	case len(parts) == 6 && parts[1] == "packages" && parts[2] == "generic":
+	case generic:
 		g.generic(w, r, parts[3], parts[4], parts[5])
 	default:
 		gitlabError(w, http.StatusNotFound, "404 Not Found")
 	}
+}
+
+// statusRecorder remembers the status sent, for Requests.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.code = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusRecorder) Flush()               { s.ResponseWriter.(http.Flusher).Flush() }
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return s.ResponseWriter.(http.Hijacker).Hijack()
 }
 
 func (g *GitLab) list(w http.ResponseWriter, r *http.Request) {
@@ -259,9 +372,13 @@ func (g *GitLab) generic(w http.ResponseWriter, r *http.Request, name, version, 
 			return
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-		_, _ = w.Write(b)
+		http.ServeContent(w, r, file, time.Time{}, bytes.NewReader(b))
 	case http.MethodPut:
+		// What GitLab accepts as a generic package version.
+		if !regexp.MustCompile(`^(\.?[\w+-]+\.?)+$`).MatchString(version) {
+			gitlabError(w, http.StatusBadRequest, "400 Bad request - package_version is invalid")
+			return
+		}
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
 			gitlabError(w, http.StatusBadRequest, "400 Bad request")

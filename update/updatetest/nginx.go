@@ -27,7 +27,11 @@ type Nginx struct {
 
 // StartNginx serves root. It returns an error when nginx is not installed
 // (tests skip then) or does not come up.
-func StartNginx(root, dir string) (*Nginx, error) {
+func StartNginx(root, dir string) (*Nginx, error) { return StartNginxWith(root, dir, "") }
+
+// StartNginxWith is StartNginx with more directives in the server block,
+// e.g. "limit_rate 1m;" for a slow link.
+func StartNginxWith(root, dir, directives string) (*Nginx, error) {
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		if _, serr := os.Stat("/usr/sbin/nginx"); serr != nil {
@@ -45,7 +49,7 @@ func StartNginx(root, dir string) (*Nginx, error) {
 		}
 	}
 	conf := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(conf, []byte(nginxConf(dir, root, port)), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(nginxConf(dir, root, port, directives)), 0o644); err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(bin, "-p", dir, "-c", conf, "-e", filepath.Join(dir, "logs", "error.log"))
@@ -71,7 +75,7 @@ func (n *Nginx) Stop() {
 	testenv.Stop(n.cmd, syscall.SIGQUIT, 5*time.Second)
 }
 
-func nginxConf(dir, root string, port int) string {
+func nginxConf(dir, root string, port int, directives string) string {
 	user := ""
 	if os.Geteuid() == 0 {
 		user = "user root root;" // else workers would drop to nobody
@@ -96,9 +100,10 @@ http {
     server {
         listen 127.0.0.1:%[3]d;
         root %[4]s;
+        %[5]s
     }
 }
-`, user, dir, port, root)
+`, user, dir, port, root, directives)
 }
 
 func freePort() (int, error) {
