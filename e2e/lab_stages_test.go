@@ -13,7 +13,7 @@ import (
 // their command would on a real node, so `helm test` returns.
 func TestLabBarePodsRunToCompletion(t *testing.T) {
 	ns := NewNamespace(t)
-	r := Run(t, "kubectl", Cmd{Args: []string{"-n", ns, "apply", "-f", "-"}, Stdin: fmt.Sprintf(`apiVersion: v1
+	r := Run(t, "kubectl", Cmd{Args: []string{"--kubeconfig", Lab.Kubeconfig, "-n", ns, "apply", "-f", "-"}, Stdin: fmt.Sprintf(`apiVersion: v1
 kind: Pod
 metadata:
   name: once
