@@ -43,7 +43,8 @@ func WriteLint(w io.Writer, src Source, results []Result, valuesFile string) {
 
 // WriteTable prints every proc's figures and advice as a table.
 func WriteTable(w io.Writer, results []Result) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var buf strings.Builder
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROC\tCPU TOP\tMEMORY TOP\tREQUESTS CPU\tREQUESTS MEMORY\tLIMITS CPU\tLIMITS MEMORY")
 	var notes []string
 	for _, r := range results {
@@ -73,6 +74,13 @@ func WriteTable(w io.Writer, results []Result) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// rows without figures keep every cell (so columns stay aligned) but
+	// not the padding after the last one
+	for _, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " ")); err != nil {
+			return err
+		}
 	}
 	for _, n := range notes {
 		fmt.Fprintln(w, n)

@@ -48,7 +48,7 @@ idle  too thin
 db    no data
 idle: too thin: 1200 of 1441 CPU points are 0m, over 70%; no advice
 `
-	if got := b.String(); !equalTrimmed(got, want) {
+	if got := b.String(); got != want {
 		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
 	}
 	b.Reset()
@@ -69,15 +69,4 @@ deployments:
 	if b.String() != want {
 		t.Errorf("fragment:\n%s\nwant:\n%s", b.String(), want)
 	}
-}
-
-func equalTrimmed(a, b string) bool {
-	trim := func(s string) string {
-		lines := strings.Split(s, "\n")
-		for i := range lines {
-			lines[i] = strings.TrimRight(lines[i], " ")
-		}
-		return strings.Join(lines, "\n")
-	}
-	return trim(a) == trim(b)
 }
