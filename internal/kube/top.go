@@ -14,6 +14,10 @@ type Usage struct{ CPU, Memory string }
 // kubectl top cannot work there, so asking again is pointless.
 var ErrNoMetrics = errors.New("kubectl top: the cluster has no metrics API (metrics-server is not installed)")
 
+// ErrMetricsNotYet means the metrics API has no figures for these pods yet:
+// metrics-server collects them every 15-60 s, so new pods have none.
+var ErrMetricsNotYet = errors.New("kubectl top: no figures for these pods yet (metrics-server collects them every 15-60 s)")
+
 // Top returns the usage of the pods matching selector, by pod name.
 func (c *Client) Top(ctx context.Context, selector string) (map[string]Usage, error) {
 	out, err := c.query(ctx, "top", "pod", "-l", selector, "--no-headers")
@@ -24,6 +28,9 @@ func (c *Client) Top(ctx context.Context, selector string) (map[string]Usage, er
 		}
 		if strings.Contains(msg, "Metrics API not available") || strings.Contains(msg, "metrics.k8s.io") {
 			return nil, ErrNoMetrics
+		}
+		if strings.Contains(msg, "metrics not available yet") {
+			return nil, ErrMetricsNotYet
 		}
 		return nil, err
 	}

@@ -34,3 +34,11 @@ func TestSizes(t *testing.T) {
 		}
 	}
 }
+
+func TestTopNotYet(t *testing.T) {
+	rec := &runner.Recorder{}
+	rec.OnError("kubectl top pod", &runner.ExitError{Code: 1, Stderr: "error: metrics not available yet\n"})
+	if _, err := New(rec).Top(context.Background(), "app.kubernetes.io/name=hello"); err != ErrMetricsNotYet {
+		t.Fatal(err)
+	}
+}

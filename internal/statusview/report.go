@@ -139,6 +139,8 @@ func (c *Collector) Collect(ctx context.Context) (*Report, error) {
 		switch {
 		case errors.Is(err, kube.ErrNoMetrics):
 			c.noMetrics = "not available on this cluster (kubectl top needs the metrics API: metrics-server)"
+		case errors.Is(err, kube.ErrMetricsNotYet):
+			r.MetricsNote = "not available yet for these pods (metrics-server collects them every 15-60 s)"
 		case err != nil:
 			r.MetricsNote = "kubectl top failed: " + err.Error()
 		default:
