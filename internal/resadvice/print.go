@@ -89,20 +89,22 @@ func WriteTable(w io.Writer, results []Result) error {
 }
 
 // WriteFragment prints a values-<cluster>.yaml fragment with the advised
-// resources of every proc that has advice; the others are comments.
+// resources of every proc that has advice; the others are comments after it.
 func WriteFragment(w io.Writer, cluster string, src Source, results []Result) {
 	fmt.Fprintf(w, "# chart/values-%s.yaml: resources advised from Prometheus (%s) over the last %s\n", cluster, src.URL, src.Range)
 	kind := ""
+	var notes []string
 	for _, r := range results {
+		path := r.Proc.Kind + "." + r.Proc.Name
 		switch {
 		case r.Status == NoData:
-			fmt.Fprintf(w, "# %s.%s: no data\n", r.Proc.Kind, r.Proc.Name)
+			notes = append(notes, path+": no data")
 			continue
 		case r.Status == Thin:
-			fmt.Fprintf(w, "# %s.%s: too thin (%s)\n", r.Proc.Kind, r.Proc.Name, thinText(r))
+			notes = append(notes, fmt.Sprintf("%s: too thin (%s)", path, thinText(r)))
 			continue
 		case len(r.Changes) == 0:
-			fmt.Fprintf(w, "# %s.%s: resources fit\n", r.Proc.Kind, r.Proc.Name)
+			notes = append(notes, path+": resources fit")
 			continue
 		}
 		if r.Proc.Kind != kind {
@@ -111,6 +113,9 @@ func WriteFragment(w io.Writer, cluster string, src Source, results []Result) {
 		}
 		fmt.Fprintf(w, "  %s:\n", r.Proc.Name)
 		writeBlock(w, "    ", Apply(r.Proc.Resources, r.Changes))
+	}
+	for _, n := range notes {
+		fmt.Fprintln(w, "# "+n)
 	}
 }
 
