@@ -3,6 +3,7 @@ package resadvice
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -107,7 +108,11 @@ func (a *Advisor) memoryTop(ctx context.Context, vars map[string]string, at time
 	if err != nil || len(res) == 0 || len(res[0].Points) == 0 {
 		return 0, err
 	}
-	return int64(res[0].Points[0].V), nil
+	v := res[0].Points[0].V
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return 0, nil // a broken figure is no figure
+	}
+	return int64(v), nil
 }
 
 // cpuPoints are the cpu query's values (millicores) of its first series.
@@ -120,9 +125,13 @@ func (a *Advisor) cpuPoints(ctx context.Context, vars map[string]string, start, 
 	if err != nil || len(res) == 0 {
 		return nil, err
 	}
-	vals := make([]float64, len(res[0].Points))
-	for i, p := range res[0].Points {
-		vals[i] = p.V
+	vals := make([]float64, 0, len(res[0].Points))
+	for _, p := range res[0].Points {
+		// NaN and Inf (a counter reset mid-window, a division by zero in
+		// a team's template) say nothing about usage: left out
+		if !math.IsNaN(p.V) && !math.IsInf(p.V, 0) {
+			vals = append(vals, max(p.V, 0))
+		}
 	}
 	return vals, nil
 }

@@ -231,3 +231,33 @@ func TestRangeAndStep(t *testing.T) {
 		}
 	}
 }
+
+// Prometheus answers NaN and Inf for broken arithmetic: such points are
+// left out, and a broken memory figure is no data.
+func TestAdviseIgnoresNaNAndInf(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/v1/query", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		v := "943718400"
+		if strings.Contains(r.PostForm.Get("query"), "app-nan") {
+			v = "NaN"
+		}
+		fmt.Fprintf(w, `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"%s"]}]}}`, v)
+	})
+	mux.HandleFunc("/api/v1/query_range", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"NaN"],[2,"+Inf"],[3,"400"],[4,"400"],[5,"-Inf"],[6,"400"]]}]}}`)
+	})
+	s := httptest.NewServer(mux)
+	defer s.Close()
+	a := &Advisor{Client: &Client{URL: s.URL}, Templates: TemplatesFrom(nil), Range: "7d", Now: time.Now}
+	res, err := a.Advise(context.Background(), "app", []Proc{{Name: "web"}, {Name: "nan"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Status != Measured || res[0].Usage.CPUTop != 400 || res[0].Points != 3 {
+		t.Errorf("web: %+v", res[0])
+	}
+	if res[1].Status != NoData {
+		t.Errorf("nan: %+v", res[1])
+	}
+}
