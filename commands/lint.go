@@ -3,14 +3,19 @@ package commands
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/applint"
+	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/resadvice"
 	"github.com/lain-cli/lain/internal/runner"
 )
 
@@ -25,7 +30,13 @@ type LintOptions struct {
 	// Advisor suggests resources from Prometheus (nil until that exists).
 	Advisor applint.Advisor
 
-	Simple bool // skip the resource advice
+	// HTTP asks the cluster's Prometheus for the resource advice.
+	HTTP *http.Client
+	Now  func() time.Time
+
+	Simple    bool   // skip the resource advice
+	Resources bool   // --resources: only the advice, as a table
+	Output    string // with --resources: table or yaml
 }
 
 // NewCmdLint builds `lain lint`.
@@ -38,23 +49,44 @@ func NewCmdLint(f *cmdutil.Factory) *cobra.Command {
 against everything lain's chart reads, and report every problem at once as
 file:line: key: problem (hint). Then check that the chart is as new as this
 lain's, and run helm lint and helm template with the options lain deploy
-uses. lain deploy runs this first (unless --ignore-lint).`,
+uses. lain deploy runs this first (unless --ignore-lint).
+
+When the cluster values have prometheus, lint then sizes each deployment
+and statefulSet from what it used over prometheus_query_range (default
+7d): the CPU top (90th percentile) and the memory quantile, compared with
+the proc's requests and limits as the original lain did, printed as the
+resources block to paste. The advice never fails lint; a Prometheus that
+does not answer within 10 s is one line of output. --resources prints only
+the advice, as a table or (-o yaml) as a values-CLUSTER.yaml fragment.`,
 		Example: `  lain lint
   lain --use prod lint        # with prod's values
-  lain -f extra.yaml lint     # with an extra values file`,
+  lain -f extra.yaml lint     # with an extra values file
+  lain lint --resources       # the resource advice alone, as a table
+  lain --use prod lint --resources -o yaml   # as a values-prod.yaml fragment`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.IO, o.Runner, o.Getenv, o.Values, o.Cluster = f.IO, f.Runner(), f.Getenv, f.Globals.Values, f.CurrentCluster
+			o.HTTP, o.Now = f.HTTPClient(), f.Now
 			dir, err := os.Getwd()
 			if err != nil {
 				return err
 			}
 			o.Dir = dir
+			if o.Resources {
+				return runResourceAdvice(cmd.Context(), o)
+			}
+			if cmd.Flags().Changed("output") {
+				return clierr.Usage("--output only goes with --resources", "lain lint --resources -o "+o.Output)
+			}
 			return runLint(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.Simple, "simple", false, "skip the resource advice (only the checks)")
+	cmd.Flags().BoolVar(&o.Resources, "resources", false, "print only the resource advice from the cluster's Prometheus, for every proc")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "with --resources: table, or yaml (a values-CLUSTER.yaml fragment)")
+	cmd.MarkFlagsMutuallyExclusive("simple", "resources")
+	cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "yaml"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -75,6 +107,56 @@ func runLint(ctx context.Context, o *LintOptions) error {
 	if err := applint.Run(ctx, in); err != nil {
 		return err
 	}
+	if !o.Simple {
+		adviseResources(ctx, o, resadvice.App{Name: t.app.Name, Cluster: t.cluster.Cluster, Values: t.cluster.Values, Merged: app.Merged(files), HTTP: o.HTTP, Now: o.Now})
+	}
 	fmt.Fprintf(o.IO.ErrOut, "lint: %s is ready to deploy to %s\n", t.app.Name, t.cluster.Cluster)
 	return nil
+}
+
+// adviseResources prints the resource advice after lint's checks; it never
+// fails lint: a Prometheus that cannot answer is one line.
+func adviseResources(ctx context.Context, o *LintOptions, a resadvice.App) {
+	if !a.Enabled() || o.HTTP == nil {
+		return
+	}
+	results, err := a.Advise(ctx)
+	if err != nil {
+		fmt.Fprintf(o.IO.ErrOut, "note: no resource advice: %v\n", err)
+		return
+	}
+	resadvice.WriteLint(o.IO.ErrOut, a.Source(), results, app.ClusterValuesName(a.Cluster))
+}
+
+// runResourceAdvice is lint --resources: the advice alone, for every proc.
+func runResourceAdvice(ctx context.Context, o *LintOptions) error {
+	if o.Output != "table" && o.Output != "yaml" {
+		return clierr.Usage(fmt.Sprintf("--output %q: lain lint --resources prints a table or yaml", o.Output), "lain lint --resources -o yaml")
+	}
+	a, err := app.Load(o.Dir)
+	if err != nil {
+		return err
+	}
+	cfg, err := o.Cluster(a.Dir)
+	if err != nil {
+		return err
+	}
+	files, err := a.ValuesFiles(cfg.Cluster, o.Values)
+	if err != nil {
+		return err
+	}
+	ra := resadvice.App{Name: a.Name, Cluster: cfg.Cluster, Values: cfg.Values, Merged: app.Merged(files), HTTP: o.HTTP, Now: o.Now}
+	if !ra.Enabled() {
+		return clierr.New(fmt.Sprintf("cluster %s has no prometheus in its cluster values: there is nothing to size the resources from", cfg.Cluster),
+			"ask your lain admin to add prometheus: <URL> to cluster_values/values-"+cfg.Cluster+".yaml")
+	}
+	results, err := ra.Advise(ctx)
+	if err != nil {
+		return clierr.New("no resource advice: "+err.Error(), "lain lint --resources   # again, once Prometheus answers")
+	}
+	if o.Output == "yaml" {
+		resadvice.WriteFragment(o.IO.Out, cfg.Cluster, ra.Source(), results)
+		return nil
+	}
+	return resadvice.WriteTable(o.IO.Out, results)
 }

@@ -123,7 +123,11 @@ func TestStatusFullScreenQuitsOnQ(t *testing.T) {
 		t.Errorf("want 2 web pod rows, got %d:\n%s", n, scr)
 	}
 	wantAll(t, scr, "lain status: hello on cluster lab (namespace "+a.ns+")", "q: quit", "deployment hello-web: 2/2 ready",
-		"metrics: not available", "hello is healthy on cluster lab")
+		"hello is healthy on cluster lab")
+	// The lab has metrics (usage columns) once metrics-server has scraped the new pods; a note until then.
+	if !strings.Contains(scr, "metrics: not available") && !strings.Contains(scr, "CPU (REQ/LIMIT)") {
+		t.Errorf("neither usage nor a metrics note:\n%s", scr)
+	}
 	// It refreshes: the "updated" time moves on.
 	first := regexp.MustCompile(`updated [0-9:]+`).FindString(scr)
 	s.waitFor(regexp.MustCompile(`updated [0-9:]+`))

@@ -3,6 +3,7 @@ package statusview
 import (
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,6 +43,12 @@ func Lines(r *Report) []Line {
 		return out
 	}
 	out = append(out, podLines(r)...)
+	if warns := r.MemoryWarnings(); len(warns) > 0 {
+		add(Plain, "")
+		for _, w := range warns {
+			add(Warn, "warning: %s", w)
+		}
+	}
 	if r.MetricsNote != "" {
 		add(Dim, "")
 		add(Dim, "metrics: %s", r.MetricsNote)
@@ -115,7 +122,10 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // groups.
 func podLines(r *Report) []Line {
 	header := []string{"POD", "STATUS", "READY", "RESTARTS", "AGE", "NODE"}
-	if r.Usage != nil {
+	switch {
+	case r.Usage != nil && r.Sizes != nil:
+		header = append(header, "CPU (REQ/LIMIT)", "MEMORY (REQ/LIMIT)")
+	case r.Usage != nil:
 		header = append(header, "CPU", "MEMORY")
 	}
 	type row struct {
@@ -142,6 +152,10 @@ func podLines(r *Report) []Line {
 				u, ok := r.Usage[p.Name]
 				if !ok {
 					u = kube.Usage{CPU: "-", Memory: "-"}
+				}
+				if s, ok := r.Sizes[p.Name]; ok {
+					u.CPU += " (" + formatCPU(s.CPURequest) + "/" + formatCPU(s.CPULimit) + ")"
+					u.Memory += " (" + formatMemory(s.MemoryRequest) + "/" + formatMemory(s.MemoryLimit) + ")"
 				}
 				cells = append(cells, u.CPU, u.Memory)
 			}
@@ -224,4 +238,26 @@ func WritePlain(w io.Writer, r *Report, links Links) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// formatCPU writes millicores as a quantity ("-" for none): 500m, 2.
+func formatCPU(m float64) string {
+	switch {
+	case m <= 0:
+		return "-"
+	case math.Mod(m, 1000) == 0:
+		return strconv.FormatFloat(m/1000, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(math.Ceil(m), 'f', -1, 64) + "m"
+}
+
+// formatMemory writes bytes as a quantity ("-" for none): 512Mi, 1Gi.
+func formatMemory(b float64) string {
+	switch {
+	case b <= 0:
+		return "-"
+	case math.Mod(b, 1<<30) == 0:
+		return strconv.FormatFloat(b/(1<<30), 'f', -1, 64) + "Gi"
+	}
+	return strconv.FormatFloat(math.Ceil(b/(1<<20)), 'f', -1, 64) + "Mi"
 }

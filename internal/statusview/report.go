@@ -25,6 +25,9 @@ type Report struct {
 	State                   *kube.App
 	// Usage is kubectl top per pod; nil without metrics.
 	Usage map[string]kube.Usage
+	// Sizes are the pods' requests and limits, shown beside Usage (nil
+	// when they could not be read).
+	Sizes map[string]kube.Sizing
 	// MetricsNote says why there are no figures ("" when there are).
 	MetricsNote string
 	Diagnoses   []kube.Diagnosis
@@ -136,10 +139,15 @@ func (c *Collector) Collect(ctx context.Context) (*Report, error) {
 		switch {
 		case errors.Is(err, kube.ErrNoMetrics):
 			c.noMetrics = "not available on this cluster (kubectl top needs the metrics API: metrics-server)"
+		case errors.Is(err, kube.ErrMetricsNotYet):
+			r.MetricsNote = "not available yet for these pods (metrics-server collects them every 15-60 s)"
 		case err != nil:
 			r.MetricsNote = "kubectl top failed: " + err.Error()
 		default:
 			r.Usage = usage
+			if sizes, err := c.Kube.Sizes(ctx, kube.AppSelector(c.App)); err == nil {
+				r.Sizes = sizes
+			}
 		}
 	}
 	if c.noMetrics != "" {
@@ -198,4 +206,32 @@ func shortNetError(err error) string {
 		return "no answer in time"
 	}
 	return err.Error()
+}
+
+// MemoryWarnLimitShare: a pod using more than this share of its memory
+// limit is close to being OOMKilled.
+const MemoryWarnLimitShare = 0.9
+
+// MemoryWarnings are the pods running above 90 % of their memory limit,
+// one line each.
+func (r *Report) MemoryWarnings() []string {
+	var out []string
+	if r.Usage == nil || r.Sizes == nil || r.State == nil {
+		return nil
+	}
+	for _, w := range r.State.Workloads {
+		for _, p := range w.Pods {
+			u, ok := r.Usage[p.Name]
+			s, ok2 := r.Sizes[p.Name]
+			if !ok || !ok2 || s.MemoryLimit == 0 {
+				continue
+			}
+			used := kube.MemoryBytes(u.Memory)
+			if share := used / s.MemoryLimit; share > MemoryWarnLimitShare {
+				out = append(out, fmt.Sprintf("%s uses %s of memory, %.0f%% of its limit %s: past the limit it is OOMKilled (raise resources.limits.memory; lain lint --resources suggests one)",
+					p.Name, u.Memory, share*100, formatMemory(s.MemoryLimit)))
+			}
+		}
+	}
+	return out
 }

@@ -1,0 +1,53 @@
+package statusview
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/lain-cli/lain/internal/kube"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+const podSizes = `{"items":[
+ {"metadata":{"name":"hello-web-766ff6df9c-gk9vj"},"spec":{"containers":[{"resources":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"1","memory":"1Gi"}}}]}},
+ {"metadata":{"name":"hello-web-766ff6df9c-mlv85"},"spec":{"containers":[{"resources":{"requests":{"cpu":"100m","memory":"256Mi"},"limits":{"cpu":"1","memory":"1Gi"}}}]}},
+ {"metadata":{"name":"hello-bad-6989fd8478-wfzsz"},"spec":{"containers":[{"resources":{}}]}}
+]}`
+
+// With the metrics API, each pod's usage is shown against its requests
+// and limits, and a pod above 90 % of its memory limit is warned about.
+func TestUsageAgainstRequestsAndLimits(t *testing.T) {
+	app, err := os.ReadFile("../kube/testdata/app.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &runner.Recorder{}
+	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,pods,ingresses -l app.kubernetes.io/name=hello -o json", string(app), 0)
+	rec.On("kubectl top pod -l app.kubernetes.io/name=hello --no-headers", "hello-web-766ff6df9c-gk9vj   400m   900Mi\nhello-web-766ff6df9c-mlv85   401m   950Mi\nhello-bad-6989fd8478-wfzsz   0m   0Mi\n", 0)
+	rec.On("kubectl get pods -l app.kubernetes.io/name=hello -o json", podSizes, 0)
+	c, _ := collector(t) // for its HTTP stub
+	c.Kube = kube.New(rec)
+	r, err := c.Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	WritePlain(&b, r, Links{})
+	got := b.String()
+	for _, want := range []string{
+		"  POD                           STATUS            READY  RESTARTS  AGE  NODE      CPU (REQ/LIMIT)  MEMORY (REQ/LIMIT)\n",
+		"  hello-web-766ff6df9c-gk9vj    Running           1/1    0         20s  lab-node  400m (100m/1)    900Mi (256Mi/1Gi)\n",
+		"  hello-bad-6989fd8478-wfzsz    CrashLoopBackOff  0/1    292       37m  lab-node  0m (-/-)         0Mi (-/-)\n",
+		"warning: hello-web-766ff6df9c-mlv85 uses 950Mi of memory, 93% of its limit 1Gi: past the limit it is OOMKilled (raise resources.limits.memory; lain lint --resources suggests one)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	// 900Mi of 1Gi is 88 %: no warning
+	if strings.Contains(got, "gk9vj uses") {
+		t.Errorf("warned under 90%%:\n%s", got)
+	}
+}
