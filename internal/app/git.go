@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/lain-cli/lain/internal/runner"
@@ -25,13 +26,35 @@ func ImageTag(ctx context.Context, r runner.Runner, dir string) string {
 }
 
 // RepoURL is the URL of the repository's origin remote, "" when there is
-// none (the chart only records it).
+// none (the chart only records it), without any user or password in it:
+// GitLab CI clones from https://gitlab-ci-token:<job token>@host/..., and
+// this URL is printed in the helm command line and stored in the release.
 func RepoURL(ctx context.Context, r runner.Runner, dir string) string {
 	res, err := r.Run(ctx, runner.Cmd{Name: "git", Args: []string{"remote", "get-url", "origin"}, Dir: dir, Capture: true, Quiet: true})
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSpace(string(res.Stdout))
+	return withoutCredentials(strings.TrimSpace(string(res.Stdout)))
+}
+
+// withoutCredentials drops the userinfo of a URL with a scheme; scp-style
+// remotes (git@host:path) name a user but never hold a password.
+func withoutCredentials(remote string) string {
+	u, err := url.Parse(remote)
+	if err != nil || u.Scheme == "" || u.User == nil {
+		if i := strings.Index(remote, "://"); i >= 0 && err != nil {
+			// Unparseable but scheme-like: cut anything up to the last @
+			// of the authority rather than risk printing a token.
+			rest := remote[i+3:]
+			host, path, _ := strings.Cut(rest, "/")
+			if at := strings.LastIndex(host, "@"); at >= 0 {
+				return remote[:i+3] + host[at+1:] + "/" + path
+			}
+		}
+		return remote
+	}
+	u.User = nil
+	return u.String()
 }
 
 // GitTopLevel is the root of the git work tree containing dir, "" when
