@@ -97,9 +97,9 @@ func TestAssignMRErrors(t *testing.T) {
 		msg, next          string
 	}{
 		{"no token", "", "team/hello", 1, "GITLAB_API_TOKEN is not set", s.URL + "/-/user_settings/personal_access_tokens (scope api)"},
-		{"bad token", "nope", "team/hello", 1, "401 401 Unauthorized", "wrong, expired or revoked; create one at " + s.URL + "/-/user_settings/personal_access_tokens"},
-		{"no project", gitlabtest.Token, "team/nope", 1, "404 404 Project Not Found", s.URL + "/team/nope/-/merge_requests/1"},
-		{"no mr", gitlabtest.Token, "7", 9, "404 404 Not found", s.URL + "/projects/7/-/merge_requests/9"},
+		{"bad token", "nope", "team/hello", 1, "401 Unauthorized", "wrong, expired or revoked; create one at " + s.URL + "/-/user_settings/personal_access_tokens"},
+		{"no project", gitlabtest.Token, "team/nope", 1, "404 Project Not Found", s.URL + "/team/nope/-/merge_requests/1"},
+		{"no mr", gitlabtest.Token, "7", 9, "404 Not found", s.URL + "/projects/7/-/merge_requests/9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, out, _, _ := gitlabEnv(s, tc.tok, nil)

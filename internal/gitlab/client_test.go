@@ -80,7 +80,7 @@ func TestTokens(t *testing.T) {
 	c, _, _ = client(s, gitlab.Token{Private: "wrong"})
 	_, err = c.MergeRequest(ctx, "7", 1)
 	var api *gitlab.APIError
-	if !errors.As(err, &api) || api.Status != 401 || err.Error() != "GitLab refused GET /projects/:id/merge_requests/:merge_request_iid: 401 401 Unauthorized" {
+	if !errors.As(err, &api) || api.Status != 401 || err.Error() != "GitLab refused GET /projects/:id/merge_requests/:merge_request_iid: 401 Unauthorized" {
 		t.Errorf("bad token: %v", err)
 	}
 	s.ReadOnly["ro"] = true

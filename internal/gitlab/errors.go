@@ -3,6 +3,7 @@ package gitlab
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,7 +18,12 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("GitLab refused %s %s: %d %s", e.Method, e.Route, e.Status, e.Message)
+	// GitLab's messages often start with the status ("404 Project Not Found").
+	msg := e.Message
+	if !strings.HasPrefix(msg, strconv.Itoa(e.Status)+" ") {
+		msg = strconv.Itoa(e.Status) + " " + msg
+	}
+	return fmt.Sprintf("GitLab refused %s %s: %s", e.Method, e.Route, msg)
 }
 
 // RateLimited is a 429 that stayed after MaxRetries.
