@@ -70,8 +70,10 @@ type Client struct {
 	Clock Clock
 	// Log, when set (-v), gets one line per request, tokens masked.
 	Log io.Writer
-	// Timeout overrides RequestTimeout (tests).
+	// Timeout overrides RequestTimeout.
 	Timeout time.Duration
+	// NoRetry returns a 429 at once (callers with their own backoff).
+	NoRetry bool
 }
 
 // endpoint is one API route, with whether GitLab accepts a CI job token on it.
@@ -128,7 +130,7 @@ func (c *Client) call(ctx context.Context, ep endpoint, path string, query url.V
 	for attempt := 0; ; attempt++ {
 		h, data, err := c.once(ctx, ep, u, header, payload)
 		var rl *RateLimited
-		if errors.As(err, &rl) && attempt < MaxRetries {
+		if errors.As(err, &rl) && attempt < MaxRetries && !c.NoRetry {
 			c.logf("  rate limited; waiting %s (Retry-After) before trying again\n", rl.RetryAfter)
 			if err := c.clock().Sleep(ctx, rl.RetryAfter); err != nil {
 				return nil, err
@@ -173,6 +175,10 @@ func (c *Client) once(ctx context.Context, ep endpoint, u string, auth [2]string
 		c.logf("%s %s  %s: ***  -> %v\n", ep.Method, u, auth[0], err)
 		if ctx.Err() == context.DeadlineExceeded {
 			return nil, nil, &Unreachable{Method: ep.Method, Route: ep.Route, Base: c.Base, Why: fmt.Sprintf("no answer within %s", c.timeout())}
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is in the message already
 		}
 		return nil, nil, &Unreachable{Method: ep.Method, Route: ep.Route, Base: c.Base, Why: err.Error()}
 	}

@@ -39,7 +39,13 @@ func WaitApproval(ctx context.Context, c *Client, project string, iid int, timeo
 	var mr *MergeRequest
 	for {
 		pause := interval
-		a, m, err := approvalState(ctx, c, project, iid)
+		// A hanging GitLab must not hold the wait past its deadline.
+		// Rate limits are waited out here, within the deadline, not by the
+		// client's retries.
+		bounded := *c
+		bounded.Timeout = min(c.timeout(), max(deadline.Sub(clk.Now()).Round(time.Second), time.Second))
+		bounded.NoRetry = true
+		a, m, err := approvalState(ctx, &bounded, project, iid)
 		switch {
 		case err != nil && !transient(err):
 			return 0, mr, err
@@ -48,7 +54,6 @@ func WaitApproval(ctx context.Context, c *Client, project string, iid int, timeo
 			if errors.As(err, &rl) && rl.RetryAfter > pause {
 				pause = rl.RetryAfter
 			}
-			fmt.Fprintf(out, "warning: %v; trying again in %s\n", err, pause)
 		default:
 			mr = m
 			if a.Approved {
@@ -62,13 +67,18 @@ func WaitApproval(ctx context.Context, c *Client, project string, iid int, timeo
 		if !now.Before(deadline) {
 			return TimedOut, mr, nil
 		}
-		if err == nil && (lastLine.IsZero() || now.Sub(lastLine) >= LineEvery) {
-			fmt.Fprintf(out, "waiting for approval of %s (%s): %d approval(s) left, waited %s of %s\n",
-				mr.WebURL, mr.Title, a.ApprovalsLeft, now.Sub(start).Round(time.Second), timeout)
-			lastLine = now
-		}
 		if left := deadline.Sub(now); pause > left {
 			pause = left
+		}
+		// One line, waiting or warning, at most every LineEvery.
+		if lastLine.IsZero() || now.Sub(lastLine) >= LineEvery {
+			if err != nil {
+				fmt.Fprintf(out, "warning: %v; trying again in %s\n", err, pause.Round(time.Second))
+			} else {
+				fmt.Fprintf(out, "waiting for approval of %s (%s): %d approval(s) left, waited %s of %s\n",
+					mr.WebURL, mr.Title, a.ApprovalsLeft, now.Sub(start).Round(time.Second), timeout)
+			}
+			lastLine = now
 		}
 		if err := clk.Sleep(ctx, pause); err != nil {
 			return 0, mr, err

@@ -26,7 +26,7 @@ func TestWaitApproval(t *testing.T) {
 			s.Projects[0].MRs[1].CloseAfter, s.Projects[0].MRs[1].CloseTo = 3, "merged"
 		}, 1, gitlab.ClosedUnapproved, 1, 12500 * time.Millisecond},
 		{"timeout", nil, 1, gitlab.TimedOut, 11, 10 * time.Minute},
-		{"rate limited first", func(s *gitlabtest.Server) { s.RateLimit, s.RetryAfter = 4, "90" }, 1, gitlab.TimedOut, 5, 10 * time.Minute},
+		{"rate limited first", func(s *gitlabtest.Server) { s.RateLimit, s.RetryAfter = 4, "90" }, 1, gitlab.TimedOut, 4, 10 * time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := gitlabtest.Standard()
