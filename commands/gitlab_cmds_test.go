@@ -87,6 +87,24 @@ func TestAssignMR(t *testing.T) {
 	}
 }
 
+func TestAssignMRDryRunChangesNothing(t *testing.T) {
+	s := gitlabtest.Standard()
+	defer s.Close()
+	e, out, _, _ := gitlabEnv(s, gitlabtest.Token, nil)
+	e.DryRun = true
+	if err := runAssignMR(context.Background(), &AssignMROptions{GitLabEnv: e, Project: "7", IID: 1, Seed: 1, SeedSet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "would assign (--dry-run) !1 change 1\n") || len(s.Projects[0].MRs[1].Reviewers) != 0 {
+		t.Errorf("%s", out)
+	}
+	for _, r := range s.Requests {
+		if !strings.HasPrefix(r, "GET ") {
+			t.Errorf("dry run sent %s", r)
+		}
+	}
+}
+
 func TestAssignMRErrors(t *testing.T) {
 	s := gitlabtest.Standard()
 	defer s.Close()
