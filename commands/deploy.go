@@ -146,6 +146,11 @@ func (o *DeployOptions) prepareDeploy(ctx context.Context) (*deploy.Deployer, *d
 			}
 		}
 	}
+	if note, why := deploy.MRNoteFromCI(o.Getenv, q.Values, t.cluster, &http.Client{Transport: o.Transport}, o.Runner, t.app.Dir, t.opts.RepoURL, o.IO.ErrOut); note != nil {
+		d.MRNote = note.Post
+	} else if why != "" {
+		fmt.Fprintf(o.IO.ErrOut, "warning: gitlab_mr_note: no note on the merge request: %s\n", why)
+	}
 	if !o.IgnoreLint {
 		d.Lint = func(ctx context.Context) error {
 			return runLint(ctx, &LintOptions{IO: o.IO, Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values, Simple: true})

@@ -172,6 +172,7 @@ func topSpec() *spec {
 		}),
 		"networkPolicy":          fields(map[string]*spec{"spec": object()}),
 		"webhook":                fields(map[string]*spec{"url": str(), "clusters": strs()}),
+		"gitlab_mr_note":         {kind: kBool}, // lain deploy comments on the merge request (GitLab CI)
 		"prometheus_query_range": {kind: kString, check: checkRange},
 		// Set by lain on helm's command line (--set); allowed in files too.
 		"imageTag": {kind: kTag}, "cluster": str(), "user": str(), "repo_url": str(),

@@ -59,6 +59,9 @@ type Deployer struct {
 	Now  func() time.Time
 	// Notify is called after the deploy (webhook); nil: nothing.
 	Notify func(ctx context.Context, r Result) error
+	// MRNote comments on the merge request of a GitLab CI pipeline
+	// (mrnote.go); nil: nothing. Its failure is only a warning.
+	MRNote func(ctx context.Context, r Result) error
 }
 
 // Registry is what deploy asks the image registry.
@@ -211,11 +214,15 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 }
 
 func (d *Deployer) notify(ctx context.Context, r Result) {
-	if d.Notify == nil {
-		return
+	if d.Notify != nil {
+		if err := d.Notify(ctx, r); err != nil {
+			fmt.Fprintf(d.ErrOut, "warning: webhook: %v\n", err)
+		}
 	}
-	if err := d.Notify(ctx, r); err != nil {
-		fmt.Fprintf(d.ErrOut, "warning: webhook: %v\n", err)
+	if d.MRNote != nil {
+		if err := d.MRNote(ctx, r); err != nil {
+			fmt.Fprintf(d.ErrOut, "warning: the note on the merge request was not posted (the deploy is not affected): %v\n", err)
+		}
 	}
 }
 

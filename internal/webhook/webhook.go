@@ -96,10 +96,15 @@ type Message struct {
 	Keys *KeyChanges
 	// Detail is free text for other events (deploy: the image tag...).
 	Detail string
+	// Say is a person's own message (lain send-msg): sent as it is.
+	Say string
 }
 
 // Text is the one-line message a person reads in the chat.
 func (m Message) Text() string {
+	if m.Say != "" {
+		return m.Say
+	}
 	who := m.User
 	if who == "" {
 		who = "someone"
@@ -134,10 +139,19 @@ func IsFeishu(u string) bool {
 	return false
 }
 
+// IsSlack reports whether u is a Slack incoming webhook.
+func IsSlack(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && strings.EqualFold(p.Hostname(), "hooks.slack.com")
+}
+
 // Body is the JSON sent to url for m.
 func Body(url string, m Message) ([]byte, error) {
 	if IsFeishu(url) {
 		return json.Marshal(map[string]any{"msg_type": "text", "content": map[string]string{"text": m.Text()}})
+	}
+	if IsSlack(url) {
+		return json.Marshal(map[string]string{"text": m.Text()})
 	}
 	doc := map[string]any{"text": m.Text(), "app": m.App, "cluster": m.Cluster, "user": m.User, "event": m.Event}
 	if m.Object != "" {
@@ -196,6 +210,10 @@ func Send(ctx context.Context, client *http.Client, c Config, m Message) error {
 	}
 	if IsFeishu(c.URL) && json.Unmarshal(answer, &fs) == nil && fs.Code != nil && *fs.Code != 0 {
 		return fmt.Errorf("webhook %s refused the message: %d %s", redact(c.URL), *fs.Code, fs.Msg)
+	}
+	// Slack answers a delivered message with the body "ok".
+	if IsSlack(c.URL) && strings.TrimSpace(string(answer)) != "ok" {
+		return fmt.Errorf("webhook %s did not confirm the message (answered %q, not ok)", redact(c.URL), strings.TrimSpace(string(answer)))
 	}
 	return nil
 }
