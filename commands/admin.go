@@ -1,0 +1,96 @@
+package commands
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lain-cli/lain/internal/admin"
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/prompts"
+)
+
+// AdminOptions are the inputs every `lain admin` command shares.
+type AdminOptions struct {
+	IO       *iostreams.IOStreams
+	Runner   runner.Runner
+	Prompter prompts.Prompter
+	// Cluster loads the current cluster's values (registry, ignore lists).
+	Cluster func(appDir string) (*clusterconfig.Config, error)
+	HTTP    *http.Client
+	Getenv  func(string) string
+	DryRun  bool
+	Yes     bool // --yes: do not ask before deleting
+}
+
+func (o *AdminOptions) fillFrom(f *cmdutil.Factory) {
+	o.IO, o.Runner, o.Prompter, o.Cluster = f.IO, f.Runner(), f.Prompter, f.CurrentCluster
+	o.HTTP, o.Getenv, o.DryRun = f.HTTPClient(), f.Getenv, f.Globals.DryRun
+}
+
+func (o *AdminOptions) kubectl() admin.Kubectl { return admin.Kubectl{Runner: o.Runner} }
+
+// confirm asks before something destructive: not under --dry-run or
+// --yes; off a terminal (or CI=true) it refuses, naming --yes.
+func (o *AdminOptions) confirm(question, what string) error {
+	if o.DryRun || o.Yes {
+		return nil
+	}
+	if !o.IO.CanPrompt() {
+		return prompts.NeedFlag("confirmation to "+what, "--yes (or --dry-run to see what would be deleted)")
+	}
+	ok, err := o.Prompter.Confirm(question, false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return clierr.New("nothing deleted", "")
+	}
+	return nil
+}
+
+func addYesFlag(cmd *cobra.Command, o *AdminOptions) {
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do not ask before deleting (needed off a terminal and under CI)")
+}
+
+// NewCmdAdmin builds `lain admin`, the cluster operator's commands.
+func NewCmdAdmin(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "admin",
+		Short: "The cluster operator's commands: cluster health, cleanup, registry",
+		Long: `Commands for the person who runs the cluster, not for app developers.
+They read every namespace your kubeconfig may read; those that delete
+print what they delete, honour --dry-run, and ask first on a terminal
+(--yes skips the question, and is needed off a terminal or under CI).`,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(
+		newCmdAdminStatus(f),
+		newCmdAdminDeleteBadPod(f),
+		newCmdAdminGet(f),
+		newCmdAdminX(f),
+	)
+	return cmd
+}
+
+// systemTerminalOut is stdout when it is a terminal the user watches.
+func systemTerminalOut(f *cmdutil.Factory) *os.File {
+	if f.IO.IsStdoutTTY() && f.IO.CanPrompt() {
+		return os.Stdout
+	}
+	return nil
+}
+
+func printf(o *AdminOptions, format string, args ...any) {
+	fmt.Fprintf(o.IO.Out, format, args...)
+}

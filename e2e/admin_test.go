@@ -1,0 +1,263 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// adminUserEnv is the environment of a lab user whose kubeconfig's
+// namespace is ns (the lab's admin credentials).
+func adminUserEnv(t *testing.T, ns string) []string {
+	t.Helper()
+	data, err := os.ReadFile(Lab.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(data), "\n    namespace: default\n", "\n    namespace: "+ns+"\n", 1)
+	p := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"KUBECONFIG=" + p, "CI=true"}
+}
+
+func deployment(name, simulate string, replicas int) string {
+	label := ""
+	if simulate != "" {
+		label = "\n        lain-lab/simulate: " + simulate
+	}
+	return fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: %[1]s
+spec:
+  replicas: %[3]d
+  selector:
+    matchLabels: {app: %[1]s}
+  template:
+    metadata:
+      labels:
+        app: %[1]s%[2]s
+    spec:
+      containers:
+      - name: main
+        image: %[4]s
+---
+`, name, label, replicas, Lab.BaseImage)
+}
+
+func applyIn(t *testing.T, ns, manifest string) {
+	t.Helper()
+	r := Run(t, "kubectl", Cmd{Args: []string{"--kubeconfig", Lab.Kubeconfig, "-n", ns, "apply", "-f", "-"}, Stdin: manifest})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+}
+
+// statusGroups reads `lain admin status -s` output: the pod lines (ns/pod)
+// under each reason.
+func statusGroups(out string) map[string][]string {
+	groups := map[string][]string{}
+	reason := ""
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "    ") && strings.HasSuffix(l, "):"):
+			reason = strings.TrimSpace(l[:strings.LastIndex(l, " (")])
+		case strings.HasPrefix(l, "    ") && reason != "":
+			groups[reason] = append(groups[reason], strings.Fields(l)[0])
+		case !strings.HasPrefix(l, "  "):
+			reason = ""
+		}
+	}
+	return groups
+}
+
+func hasPrefixed(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAdminStatusAndDeleteBadPod(t *testing.T) {
+	ns1 := NewNamespace(t)
+	ns2 := NewNamespace(t)
+	env1 := adminUserEnv(t, ns1)
+
+	applyIn(t, ns1, deployment("web", "", 1)+deployment("crash", "crashloop", 1)+`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: batch
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      labels: {lain-lab/simulate: fail}
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: `+Lab.BaseImage+`
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: huge
+spec:
+  containers:
+  - name: main
+    image: `+Lab.BaseImage+`
+    resources:
+      requests: {cpu: "5000"}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: down
+spec:
+  rules:
+  - host: down.admin-e2e.example
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: web, port: {number: 80}}}
+  - host: slow.admin-e2e.example
+    http:
+      paths:
+      - path: /slow
+        pathType: Prefix
+        backend: {service: {name: web, port: {number: 80}}}
+`)
+	applyIn(t, ns2, deployment("pull", "imagepull", 1)+deployment("oom", "oomkilled", 1)+deployment("cfg", "configerror", 1))
+
+	// A node kwok does not manage (no kwok.x-k8s.io/node annotation): it
+	// never reports Ready. Cordoned and tainted so nothing lands on it.
+	b := make([]byte, 3)
+	rand.Read(b)
+	node := "e2e-admin-notready-" + hex.EncodeToString(b)
+	r := Run(t, "kubectl", Cmd{Args: []string{"--kubeconfig", Lab.Kubeconfig, "apply", "-f", "-"}, Stdin: `apiVersion: v1
+kind: Node
+metadata:
+  name: ` + node + `
+spec:
+  unschedulable: true
+  taints:
+  - {key: lain-lab/e2e-admin, effect: NoSchedule}
+`})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	t.Cleanup(func() { Kubectl(t, "", "delete", "node", node, "--wait=false") })
+
+	// The ingress controller's stand-in: down answers 503, slow never
+	// answers within the 2 s cap.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Host, "slow.") {
+			time.Sleep(5 * time.Second)
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	var out Result
+	Eventually(t, 90*time.Second, "every broken pod in its group", func() error {
+		start := time.Now()
+		out = Lain(t, Cmd{Args: []string{"admin", "status", "-s", "--via", ln.Addr().String()}, Env: env1, Quiet: true})
+		if took := time.Since(start); took > 20*time.Second {
+			t.Fatalf("admin status took %s (URL probes are capped at 2 s, in parallel)", took)
+		}
+		g := statusGroups(out.Stdout)
+		for reason, prefix := range map[string]string{
+			"CrashLoopBackOff":           ns1 + "/crash-",
+			"Error":                      ns1 + "/batch-",
+			"Pending/Unschedulable":      ns1 + "/huge",
+			"ImagePullBackOff":           ns2 + "/pull-",
+			"OOMKilled":                  ns2 + "/oom-",
+			"CreateContainerConfigError": ns2 + "/cfg-",
+		} {
+			if !hasPrefixed(g[reason], prefix) {
+				return fmt.Errorf("no %s... under %s:\n%s", prefix, reason, out.Stdout)
+			}
+		}
+		if hasPrefixed(g["CrashLoopBackOff"], ns2+"/oom-") {
+			return fmt.Errorf("oom pod counted as a crash loop")
+		}
+		return nil
+	})
+	t.Logf("%s", out)
+	if out.Code != 1 {
+		t.Errorf("exit %d, want 1 (unhealthy)", out.Code)
+	}
+	for _, want := range []string{
+		"  " + node + "\n",
+		"503  http://down.admin-e2e.example/  BAD",
+		"---  http://slow.admin-e2e.example/slow  (no answer from here: no answer in 2s)",
+		"pods unhealthy, 1 URL answering 5xx (every namespace)",
+	} {
+		if !strings.Contains(out.Stdout+out.Stderr, want) {
+			t.Errorf("admin status -s does not say %q", want)
+		}
+	}
+	if strings.Contains(out.Stdout, ns1+"/web-") {
+		t.Errorf("healthy pod web listed")
+	}
+
+	// delete-bad-pod: off a terminal it refuses without --yes.
+	r = Lain(t, Cmd{Args: []string{"admin", "delete-bad-pod"}, Env: env1})
+	if r.Code == 0 || !strings.Contains(r.Stderr, "--yes") {
+		t.Fatalf("delete-bad-pod without --yes off a terminal: want a refusal naming --yes\n%s", r)
+	}
+	crashPod := strings.TrimSpace(MustKubectl(t, ns1, "get", "pods", "-l", "app=crash", "-o", "jsonpath={.items[0].metadata.name}"))
+	r = Lain(t, Cmd{Args: []string{"--dry-run", "admin", "delete-bad-pod"}, Env: env1})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	for _, want := range []string{
+		"kubectl delete pod " + crashPod + " -n " + ns1,
+		"kubectl delete job batch -n " + ns1,
+		"kubectl delete pod huge -n " + ns1,
+	} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("dry run does not print %q", want)
+		}
+	}
+	if strings.Count(r.Stderr, "kubectl delete job batch") != 1 || strings.Contains(r.Stderr, ns2) || strings.Contains(r.Stderr, "web-") {
+		t.Errorf("dry run: the job once, nothing of %s, not the healthy pod:\n%s", ns2, r.Stderr)
+	}
+	if MustKubectl(t, ns1, "get", "job", "batch", "-o", "name") == "" {
+		t.Fatal("dry run deleted the job")
+	}
+	ns2Pods := MustKubectl(t, ns2, "get", "pods", "-o", "name")
+
+	r = Lain(t, Cmd{Args: []string{"admin", "delete-bad-pod", "--yes"}, Env: env1})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if g := Kubectl(t, ns1, "get", "job", "batch"); g.Code == 0 {
+		t.Errorf("job batch still there after delete-bad-pod")
+	}
+	if g := Kubectl(t, ns1, "get", "pod", "huge"); g.Code == 0 && !strings.Contains(g.Stdout, "Terminating") {
+		t.Errorf("pod huge still there after delete-bad-pod")
+	}
+	if got := MustKubectl(t, ns2, "get", "pods", "-o", "name"); got != ns2Pods {
+		t.Errorf("pods of %s changed without --all-namespaces:\nbefore %s\nafter %s", ns2, ns2Pods, got)
+	}
+}
