@@ -55,6 +55,13 @@ func runAdminX(ctx context.Context, o *AdminXOptions) error {
 	}
 	var failed []string
 	for _, r := range admin.ExecAll(ctx, o.Runner, targets, o.Command) {
+		if r.DryRun {
+			continue
+		}
+		if admin.Refused(r.Err) {
+			// Not the command failing: kubectl could not run it at all.
+			return admin.Failed([]string{"exec", r.Pod}, r.Err)
+		}
 		if r.Err != nil {
 			failed = append(failed, r.Pod)
 			if !o.All {

@@ -261,3 +261,142 @@ spec:
 		t.Errorf("pods of %s changed without --all-namespaces:\nbefore %s\nafter %s", ns2, ns2Pods, got)
 	}
 }
+
+// saKubeconfig is a kubeconfig for ServiceAccount sa of ns, with a
+// token, its context's namespace ns.
+func saKubeconfig(t *testing.T, ns, sa string) string {
+	t.Helper()
+	server := MustKubectl(t, "", "config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}")
+	ca := MustKubectl(t, "", "config", "view", "--raw", "--minify", "-o", "jsonpath={.clusters[0].cluster.certificate-authority-data}")
+	token := strings.TrimSpace(MustKubectl(t, ns, "create", "token", sa, "--duration", "1h"))
+	cfg := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: lab
+  cluster: {server: %q, certificate-authority-data: %q}
+users:
+- name: %[3]s
+  user: {token: %[4]q}
+contexts:
+- name: lab
+  context: {cluster: lab, user: %[3]s, namespace: %[5]s}
+current-context: lab
+`, server, ca, sa, token, ns)
+	p := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A user whose Role covers one namespace gets that namespace's report, and
+// the refusals name the verb and resource.
+func TestAdminNamespaceScopedUser(t *testing.T) {
+	ns := NewNamespace(t)
+	applyIn(t, ns, deployment("web", "", 1)+`apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: viewer
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: viewer
+rules:
+- apiGroups: ["", "apps", "batch", "networking.k8s.io"]
+  resources: [pods, deployments, jobs, ingresses]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: viewer
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: viewer}
+subjects:
+- {kind: ServiceAccount, name: viewer, namespace: `+ns+`}
+`)
+	Eventually(t, 60*time.Second, "web ready", func() error {
+		if got := KubectlQuiet(t, ns, "get", "deploy", "web", "-o", "jsonpath={.status.readyReplicas}").Stdout; got != "1" {
+			return fmt.Errorf("ready %q", got)
+		}
+		return nil
+	})
+	env := []string{"KUBECONFIG=" + saKubeconfig(t, ns, "viewer"), "CI=true"}
+	user := "system:serviceaccount:" + ns + ":viewer"
+
+	r := Lain(t, Cmd{Args: []string{"admin", "status", "-s"}, Env: env})
+	if r.Code != 0 {
+		t.Errorf("a healthy namespace: want exit 0\n%s", r)
+	}
+	for _, want := range []string{
+		"note: nodes not shown: the cluster's RBAC refused it: " + user + " may not list nodes (at cluster scope)",
+		"note: only the current namespace is shown: the cluster's RBAC refused it: " + user + " may not list pods (at cluster scope)",
+		"the cluster is healthy (current namespace only)",
+	} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("admin status -s does not say %q", want)
+		}
+	}
+
+	r = Lain(t, Cmd{Args: []string{"admin", "delete-bad-pod", "--all-namespaces", "--yes"}, Env: env})
+	want := "kubectl get pods --all-namespaces -o json failed: the cluster's RBAC refused it: " + user + " may not list pods (at cluster scope)"
+	if r.Code != 1 || !strings.Contains(r.Stderr, want) || !strings.Contains(r.Stderr, "next: ask your cluster admin to let "+user+" list pods") {
+		t.Errorf("want exit 1 and %q\n%s", want, r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "get", "secrets", "--annotations", "a=b"}, Env: env})
+	if want := user + " may not list secrets in namespace " + ns; r.Code != 1 || !strings.Contains(r.Stderr, want) {
+		t.Errorf("want exit 1 and %q\n%s", want, r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "x", "--", "true"}, Env: env})
+	if want := user + " may not create pods/exec in namespace " + ns; r.Code != 1 || !strings.Contains(r.Stderr, want) {
+		t.Errorf("want exit 1 and %q\n%s", want, r)
+	}
+}
+
+func TestAdminGetAndX(t *testing.T) {
+	ns := NewNamespace(t)
+	env := adminUserEnv(t, ns)
+	applyIn(t, ns, deployment("web", "", 1)+deployment("worker", "", 2)+deployment("crash", "crashloop", 1))
+	MustKubectl(t, ns, "annotate", "deploy", "web", "team=blue", "tier=front")
+	MustKubectl(t, ns, "annotate", "deploy", "worker", "team=blue")
+
+	r := Lain(t, Cmd{Args: []string{"admin", "get", "deploy", "--annotations", "team=blue,tier=front"}, Env: env})
+	if r.Code != 0 || !strings.Contains(r.Stdout, "Deployment   web") || strings.Contains(r.Stdout, "worker") {
+		t.Errorf("get --annotations team=blue,tier=front: want web only\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "get", "deploy", "-A", "--annotations", "team=blue"}, Env: env})
+	if r.Code != 0 || !strings.Contains(r.Stdout, ns+"   Deployment   web") || !strings.Contains(r.Stdout, ns+"   Deployment   worker") || strings.Contains(r.Stdout, "crash") {
+		t.Errorf("get -A --annotations team=blue: want web and worker\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "get", "deploy", "--annotations", "=x"}, Env: env})
+	if r.Code != 2 || !strings.Contains(r.Stderr, "needs a key") {
+		t.Errorf("a bad --annotations: want a usage error\n%s", r)
+	}
+
+	Eventually(t, 60*time.Second, "web and worker ready", func() error {
+		for d, n := range map[string]string{"web": "1", "worker": "2"} {
+			if got := KubectlQuiet(t, ns, "get", "deploy", d, "-o", "jsonpath={.status.readyReplicas}").Stdout; got != n {
+				return fmt.Errorf("%s ready %q", d, got)
+			}
+		}
+		return nil
+	})
+	// kwok's exec runs on the host, in the lab's exec dir (lab/README.md).
+	r = Lain(t, Cmd{Args: []string{"admin", "x", "--", "cat", "lab-exec.txt"}, Env: env})
+	if r.Code != 0 || strings.Count(r.Stdout, "hello from the lab exec dir") != 2 ||
+		!strings.Contains(r.Stdout, "(deployment web): ok") || !strings.Contains(r.Stdout, "(deployment worker): ok") || strings.Contains(r.Stdout, "crash") {
+		t.Errorf("x: want one pod of web and of worker\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "x", "--", "cat", "no-such-file"}, Env: env})
+	if r.Code != 1 || strings.Contains(r.Stdout, "==>") || !strings.Contains(r.Stderr, "the command failed in 2 of 2 pods") {
+		t.Errorf("x failing: want exit 1, failures hidden\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "x", "--all", "--", "cat", "no-such-file"}, Env: env})
+	if r.Code != 1 || strings.Count(r.Stdout, "FAILED") != 2 || !strings.Contains(r.Stdout, "no-such-file") {
+		t.Errorf("x --all: want both failures shown\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"--dry-run", "admin", "x", "--", "rm", "-rf", "x"}, Env: env})
+	if r.Code != 0 || strings.Count(r.Stderr, "# dry run: not run") != 2 {
+		t.Errorf("x --dry-run: want two printed execs\n%s", r)
+	}
+}

@@ -42,6 +42,7 @@ type ExecResult struct {
 	ExecTarget
 	Stdout, Stderr string
 	Err            error
+	DryRun         bool // only printed (--dry-run)
 }
 
 // MaxParallelExec bounds how many pods run the command at once.
@@ -62,7 +63,7 @@ func ExecAll(ctx context.Context, r runner.Runner, targets []ExecTarget, command
 			defer func() { <-sem }()
 			args := append([]string{"exec", t.Pod, "-n", t.Namespace, "--"}, command...)
 			res, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: args, Capture: true, Mutates: true})
-			out[i] = ExecResult{ExecTarget: t, Stdout: string(res.Stdout), Stderr: string(res.Stderr), Err: err}
+			out[i] = ExecResult{ExecTarget: t, Stdout: string(res.Stdout), Stderr: string(res.Stderr), Err: err, DryRun: res.DryRun}
 		}()
 	}
 	wg.Wait()

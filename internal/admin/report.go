@@ -117,6 +117,13 @@ func (c Collector) Collect(ctx context.Context) (*Report, error) {
 	return r, nil
 }
 
+// Refused reports whether kubectl could not do what was asked at all: RBAC
+// refused it, or the cluster did not answer or accept the credentials.
+func Refused(err error) bool {
+	c, ok := toolerr.Classify(err)
+	return ok && c.Access()
+}
+
 func forbidden(err error) bool {
 	c, ok := toolerr.Classify(err)
 	return ok && c.Kind == toolerr.Forbidden
