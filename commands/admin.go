@@ -79,6 +79,7 @@ print what they delete, honour --dry-run, and ask first on a terminal
 		newCmdAdminDeleteBadPod(f),
 		newCmdAdminGet(f),
 		newCmdAdminX(f),
+		newCmdAdminListSingletons(f),
 	)
 	return cmd
 }

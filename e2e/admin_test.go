@@ -400,3 +400,50 @@ func TestAdminGetAndX(t *testing.T) {
 		t.Errorf("x --dry-run: want two printed execs\n%s", r)
 	}
 }
+
+// clusterValuesWith is a copy of the lab's cluster values dir with extra
+// YAML appended to values-lab.yaml.
+func clusterValuesWith(t *testing.T, extra string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(Lab.ClusterValuesDir, "values-lab.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "values-lab.yaml"), append(data, "\n"+extra...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestAdminListSingletons(t *testing.T) {
+	ns := NewNamespace(t)
+	home := NewUserHome(t)
+	env := []string{"CLUSTER_VALUES_DIR=" + clusterValuesWith(t, "admin_singletons_ignore:\n  - "+ns+"/ignored\n  - other-ns/lonely\n"), "CI=true"}
+	if r := Lain(t, Cmd{Args: []string{"use", "lab"}, Home: home, Env: env}); r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	r := Run(t, "helm", Cmd{Args: []string{"--kubeconfig", Lab.Kubeconfig, "install", "shop", filepath.Join(Lab.Repo, "lab", "demo-chart"), "-n", ns,
+		"--set", "appname=shop,registry=127.0.0.1:5000/lab,user=ann,deployments.web.replicaCount=1,deployments.worker.replicaCount=3"}})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	applyIn(t, ns, deployment("lonely", "", 1)+deployment("ignored", "", 1)+deployment("pair", "", 2))
+
+	r = Lain(t, Cmd{Args: []string{"admin", "list-singletons"}, Home: home, Env: env})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
+	var got []string
+	for _, l := range lines[1:] {
+		got = append(got, strings.Join(strings.Fields(l), " "))
+	}
+	want := []string{ns + " lonely - -", ns + " shop-web shop ann"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("list-singletons:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(r.Stderr, "helm get values shop -n "+ns+" -o json") {
+		t.Errorf("the helm query is not printed:\n%s", r.Stderr)
+	}
+}
