@@ -80,6 +80,8 @@ print what they delete, honour --dry-run, and ask first on a terminal
 		newCmdAdminGet(f),
 		newCmdAdminX(f),
 		newCmdAdminListSingletons(f),
+		newCmdAdminListImages(f),
+		newCmdAdminCleanupRegistry(f),
 	)
 	return cmd
 }

@@ -10,9 +10,15 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // adminUserEnv is the environment of a lab user whose kubeconfig's
@@ -445,5 +451,118 @@ func TestAdminListSingletons(t *testing.T) {
 	}
 	if !strings.Contains(r.Stderr, "helm get values shop -n "+ns+" -o json") {
 		t.Errorf("the helm query is not printed:\n%s", r.Stderr)
+	}
+}
+
+// sortedTags are repo's tags through the registry's HTTP API, sorted.
+func sortedTags(t *testing.T, repo string) []string {
+	t.Helper()
+	tags := registryTags(t, repo)
+	sort.Strings(tags)
+	return tags
+}
+
+func pushRandom(t *testing.T, ref string, img v1.Image) v1.Image {
+	t.Helper()
+	if img == nil {
+		var err error
+		if img, err = random.Image(256, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func TestAdminCleanupRegistry(t *testing.T) {
+	ns := NewNamespace(t)
+	home := NewUserHome(t)
+	b := make([]byte, 3)
+	rand.Read(b)
+	prefix := "admin-e2e-" + hex.EncodeToString(b)
+	values := clusterValuesWith(t, "")
+	data, _ := os.ReadFile(filepath.Join(values, "values-lab.yaml"))
+	data = []byte(strings.Replace(string(data), "registry: 127.0.0.1:5000/lain", "registry: 127.0.0.1:5000/"+prefix, 1))
+	if err := os.WriteFile(filepath.Join(values, "values-lab.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"CLUSTER_VALUES_DIR=" + values, "CI=true"}
+	if r := Lain(t, Cmd{Args: []string{"use", "lab"}, Home: home, Env: env}); r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+
+	repo := prefix + "/shop"
+	base := "127.0.0.1:5000/" + repo + ":"
+	tag := func(i int) string { return fmt.Sprintf("170000000%d-abcdef%d", i, i) }
+	var t6 v1.Image
+	for i := 1; i <= 6; i++ {
+		img := pushRandom(t, base+tag(i), nil)
+		if i == 6 {
+			t6 = img
+		}
+	}
+	pushRandom(t, base+"latest", nil)
+	pushRandom(t, base+"prepare", nil)
+	pushRandom(t, base+"old-same-as-newest", t6) // same image as a kept tag
+	pushRandom(t, "127.0.0.1:5000/"+prefix+"/tiny:"+tag(1), nil)
+	// A pod runs tag 1: it stays.
+	applyIn(t, ns, strings.Replace(deployment("runs-old", "", 1), Lab.BaseImage, base+tag(1), 1))
+
+	before := sortedTags(t, repo)
+	t.Logf("tags before: %v", before)
+	if len(before) != 9 {
+		t.Fatalf("pushed 9 tags, registry has %v", before)
+	}
+
+	r := Lain(t, Cmd{Args: []string{"admin", "list-images"}, Home: home, Env: env})
+	wantList := fmt.Sprintf("%[1]s%[2]s\n%[1]s%[3]s\n", base, tag(6), tag(5))
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, wantList) || !strings.Contains(r.Stdout, base+"prepare\n") ||
+		!strings.Contains(r.Stdout, "127.0.0.1:5000/"+prefix+"/tiny:"+tag(1)+"\n") || strings.Count(r.Stdout, "\n") != 10 {
+		t.Errorf("list-images: want 10 images, newest first\n%s", r)
+	}
+
+	r = Lain(t, Cmd{Args: []string{"admin", "cleanup-registry", "--keep", "2"}, Home: home, Env: env})
+	if r.Code == 0 || !strings.Contains(r.Stderr, "--yes") {
+		t.Errorf("off a terminal without --yes: want a refusal\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"--dry-run", "admin", "cleanup-registry", "--keep", "2"}, Home: home, Env: env})
+	if r.Code != 0 || strings.Count(r.Stderr, "# dry run: not run") != 3 {
+		t.Errorf("dry run: want 3 printed deletes (tags 2, 3, 4)\n%s", r)
+	}
+	if got := sortedTags(t, repo); strings.Join(got, " ") != strings.Join(before, " ") {
+		t.Fatalf("dry run changed the registry: %v", got)
+	}
+
+	r = Lain(t, Cmd{Args: []string{"admin", "cleanup-registry", "--keep", "2", "--yes"}, Home: home, Env: env})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	for _, want := range []string{
+		"curl -X DELETE http://127.0.0.1:5000/v2/" + repo + "/manifests/sha256:",
+		repo + ":old-same-as-newest kept: it is the same image as a tag that is kept",
+	} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("cleanup does not say %q", want)
+		}
+	}
+	after := sortedTags(t, repo)
+	want := []string{tag(1), tag(5), tag(6), "latest", "old-same-as-newest", "prepare"}
+	sort.Strings(want)
+	if strings.Join(after, " ") != strings.Join(want, " ") {
+		t.Errorf("tags after cleanup --keep 2:\n got %v\nwant %v (running %s, newest 2, latest, prepare, same image as newest)", after, want, tag(1))
+	}
+	if got := sortedTags(t, prefix+"/tiny"); len(got) != 1 {
+		t.Errorf("a repository with one tag lost it: %v", got)
+	}
+	// Nothing left to do: a second run deletes nothing.
+	r = Lain(t, Cmd{Args: []string{"admin", "cleanup-registry", "--keep", "2", "--yes"}, Home: home, Env: env})
+	if r.Code != 0 || !strings.Contains(r.Stderr, "nothing to delete") {
+		t.Errorf("second run: want nothing to delete\n%s", r)
 	}
 }

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -131,4 +132,50 @@ func FuzzParseAnnotations(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestOldTags(t *testing.T) {
+	tags := []string{"latest", "prepare", "prepare-1", "1700000005-aaaaaaa", "1700000001-bbbbbbb", "1700000003-ccccccc",
+		"1700000004-ddddddd", "1700000002-eeeeeee", "v1"}
+	inUse := ImagesInUse([]Pod{{Images: []string{
+		"127.0.0.1:5000/lain/shop:1700000001-bbbbbbb",  // runs: kept
+		"127.0.0.1:5000/lain/other:1700000002-eeeeeee", // another repository: no protection here
+		"docker.io/lain/shop:1700000003-ccccccc",       // another registry
+		"127.0.0.1:5000/lain/shop@sha256:" + strings.Repeat("a", 64),
+	}}}, "127.0.0.1:5000")
+	old, kept := OldTags("lain/shop", tags, 2, inUse)
+	if want := []string{"1700000003-ccccccc", "1700000002-eeeeeee", "v1"}; !reflect.DeepEqual(old, want) {
+		t.Errorf("old %v, want %v", old, want)
+	}
+	if want := []string{"latest", "prepare", "prepare-1", "1700000005-aaaaaaa", "1700000001-bbbbbbb", "1700000004-ddddddd"}; !reflect.DeepEqual(kept, want) {
+		t.Errorf("kept %v, want %v", kept, want)
+	}
+	if !inUse.Digests["sha256:"+strings.Repeat("a", 64)] {
+		t.Errorf("digest reference not recorded: %v", inUse)
+	}
+	if old, _ := OldTags("lain/shop", tags, 100, InUse{}); len(old) != 0 {
+		t.Errorf("keep 100: %v", old)
+	}
+	if old, _ := OldTags("lain/shop", []string{"latest", "prepare"}, 0, InUse{}); len(old) != 0 {
+		t.Errorf("keep 0 still never deletes latest/prepare: %v", old)
+	}
+}
+
+type fakeDigests map[string]string
+
+func (f fakeDigests) Digest(_ context.Context, repo, tag string) (string, error) {
+	return f[repo+":"+tag], nil
+}
+
+func TestPlanDeletionsSharedImages(t *testing.T) {
+	d := fakeDigests{"r:old1": "sha256:1", "r:old2": "sha256:1", "r:old3": "sha256:3", "r:new": "sha256:3", "r:old4": "sha256:4", "r:old5": "sha256:5"}
+	dels, shared, err := PlanDeletions(context.Background(), d, "r", []string{"old1", "old2", "old3", "old4", "old5"}, []string{"new"},
+		InUse{Digests: map[string]bool{"sha256:5": true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Deletion{{"r", "sha256:1", []string{"old1", "old2"}}, {"r", "sha256:4", []string{"old4"}}}
+	if !reflect.DeepEqual(dels, want) || !reflect.DeepEqual(shared, []string{"old3", "old5"}) {
+		t.Errorf("dels %v shared %v", dels, shared)
+	}
 }
