@@ -1,9 +1,11 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -55,6 +57,25 @@ func (o *AdminOptions) confirm(question, what string) error {
 	return nil
 }
 
+// deleteTargets says why targets are to be deleted, asks once, then
+// deletes each (printed; under --dry-run only printed).
+func (o *AdminOptions) deleteTargets(ctx context.Context, why string, targets []admin.Target) error {
+	var names []string
+	for _, t := range targets {
+		names = append(names, t.Kind+" "+t.Namespace+"/"+t.Name)
+	}
+	fmt.Fprintf(o.IO.ErrOut, "%s: %s\n", why, strings.Join(names, ", "))
+	if err := o.confirm(fmt.Sprintf("Delete these %d objects?", len(targets)), "delete "+strings.Join(names, ", ")); err != nil {
+		return err
+	}
+	for _, t := range targets {
+		if err := o.kubectl().Mutate(ctx, "delete", t.Kind, t.Name, "-n", t.Namespace, "--ignore-not-found", "--wait=false"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func addYesFlag(cmd *cobra.Command, o *AdminOptions) {
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do not ask before deleting (needed off a terminal and under CI)")
 }
@@ -68,6 +89,9 @@ func NewCmdAdmin(f *cmdutil.Factory) *cobra.Command {
 They read every namespace your kubeconfig may read; those that delete
 print what they delete, honour --dry-run, and ask first on a terminal
 (--yes skips the question, and is needed off a terminal or under CI).`,
+		Example: `  lain admin status -s                  # the whole cluster, once; exit 1 when something is wrong
+  lain admin delete-bad-pod --dry-run   # what it would delete
+  lain admin cleanup-registry --keep 20 --yes`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -77,6 +101,7 @@ print what they delete, honour --dry-run, and ask first on a terminal
 	cmd.AddCommand(
 		newCmdAdminStatus(f),
 		newCmdAdminDeleteBadPod(f),
+		newCmdAdminDeleteBadIng(f),
 		newCmdAdminGet(f),
 		newCmdAdminX(f),
 		newCmdAdminListSingletons(f),
@@ -94,6 +119,12 @@ func systemTerminalOut(f *cmdutil.Factory) *os.File {
 	return nil
 }
 
-func printf(o *AdminOptions, format string, args ...any) {
-	fmt.Fprintf(o.IO.Out, format, args...)
+func addAllNamespacesFlag(cmd *cobra.Command, all *bool) {
+	cmd.Flags().BoolVarP(all, "all-namespaces", "A", false, "every namespace, not only the current one")
+}
+
+// addViaFlag is for clusters whose ingress hosts do not resolve (or do not
+// reach the controller) from where lain runs.
+func addViaFlag(cmd *cobra.Command, via *string) {
+	cmd.Flags().StringVar(via, "via", "", "send every URL probe to `HOST:PORT` (the ingress controller), with the URL's host")
 }

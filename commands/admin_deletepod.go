@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,14 +34,13 @@ pod. Asks first on a terminal; --yes skips that, --dry-run only prints.`,
 			return runAdminDeleteBadPod(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "every namespace, not only the current one")
+	addAllNamespacesFlag(cmd, &o.AllNamespaces)
 	addYesFlag(cmd, &o.AdminOptions)
 	return cmd
 }
 
 func runAdminDeleteBadPod(ctx context.Context, o *AdminDeleteBadPodOptions) error {
-	k := o.kubectl()
-	pods, err := k.Pods(ctx, o.AllNamespaces)
+	pods, err := o.kubectl().Pods(ctx, o.AllNamespaces)
 	if err != nil {
 		return err
 	}
@@ -51,18 +49,5 @@ func runAdminDeleteBadPod(ctx context.Context, o *AdminDeleteBadPodOptions) erro
 		fmt.Fprintln(o.IO.ErrOut, "no unhealthy pods: nothing to delete")
 		return nil
 	}
-	var names []string
-	for _, t := range targets {
-		names = append(names, t.Kind+" "+t.Namespace+"/"+t.Name)
-	}
-	fmt.Fprintf(o.IO.ErrOut, "unhealthy: %s\n", strings.Join(names, ", "))
-	if err := o.confirm(fmt.Sprintf("Delete these %d objects?", len(targets)), "delete "+strings.Join(names, ", ")); err != nil {
-		return err
-	}
-	for _, t := range targets {
-		if err := k.Mutate(ctx, "delete", t.Kind, t.Name, "-n", t.Namespace, "--ignore-not-found", "--wait=false"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return o.deleteTargets(ctx, "unhealthy", targets)
 }

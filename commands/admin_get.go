@@ -36,7 +36,7 @@ annotation given, with that value (k=v), or with any value (k).`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Annotations, "annotations", "", "keep objects with these annotations: `k=v[,k=v]` (k alone: any value)")
-	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "every namespace, not only the current one")
+	addAllNamespacesFlag(cmd, &o.AllNamespaces)
 	return cmd
 }
 

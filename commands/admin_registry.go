@@ -30,6 +30,7 @@ func newCmdAdminListImages(f *cmdutil.Factory) *cobra.Command {
 		Long: `List every image (repository:tag) under the cluster values' registry,
 newest lain builds first in each repository. Uses the registry's HTTP API
 with your docker login.`,
+		Example:           `  lain admin list-images | grep :prepare`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {

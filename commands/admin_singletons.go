@@ -35,7 +35,7 @@ out those meant to run alone.`,
 			return runAdminListSingletons(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "every namespace, not only the current one")
+	addAllNamespacesFlag(cmd, &o.AllNamespaces)
 	return cmd
 }
 

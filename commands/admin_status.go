@@ -55,7 +55,7 @@ does not answer from where lain runs is shown, not counted.`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.Simple, "simple", false, "print once, as plain text (same as -s)")
-	cmd.Flags().StringVar(&o.Via, "via", "", "send every URL probe to `HOST:PORT` (the ingress controller), with the URL's host")
+	addViaFlag(cmd, &o.Via)
 	return cmd
 }
 

@@ -566,3 +566,70 @@ func TestAdminCleanupRegistry(t *testing.T) {
 		t.Errorf("second run: want nothing to delete\n%s", r)
 	}
 }
+
+func ingress(name, release string, hosts ...string) string {
+	ann := ""
+	if release != "" {
+		ann = "\n  annotations: {meta.helm.sh/release-name: " + release + "}"
+	}
+	var rules []string
+	for _, h := range hosts {
+		rules = append(rules, "  - host: "+h+"\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}")
+	}
+	return fmt.Sprintf("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: %s%s\nspec:\n  rules:\n%s\n---\n", name, ann, strings.Join(rules, "\n"))
+}
+
+// The lab has no ingress controller: a local server stands in for it
+// (--via), answering like a default backend for some hosts.
+func TestAdminDeleteBadIng(t *testing.T) {
+	ns := NewNamespace(t)
+	env := adminUserEnv(t, ns)
+	applyIn(t, ns, ingress("gone", "", "gone.e2e.example")+ingress("down", "", "down.e2e.example")+
+		ingress("owned", "shop", "gone.e2e.example")+ingress("ok", "", "ok.e2e.example")+
+		ingress("mixed", "", "ok.e2e.example", "gone.e2e.example")+ingress("slow", "", "slow.e2e.example"))
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch strings.Split(r.Host, ".")[0] {
+		case "gone":
+			http.Error(w, "default backend - 404", http.StatusNotFound)
+		case "down":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "slow":
+			time.Sleep(5 * time.Second)
+			w.WriteHeader(http.StatusNotFound)
+		default:
+			w.WriteHeader(http.StatusOK)
+		}
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	via := []string{"--via", ln.Addr().String()}
+
+	r := Lain(t, Cmd{Args: append([]string{"--dry-run", "admin", "delete-bad-ing"}, via...), Env: env})
+	if r.Code != 0 || !strings.Contains(r.Stderr, "kubectl delete ingress down -n "+ns+" --ignore-not-found --wait=false  # dry run: not run") ||
+		!strings.Contains(r.Stderr, "kubectl delete ingress gone -n "+ns) || strings.Count(r.Stderr, "kubectl delete ingress") != 2 ||
+		!strings.Contains(r.Stdout, "helm delete shop -n "+ns) {
+		t.Errorf("dry run: want gone and down deleted, helm delete for owned\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: append([]string{"admin", "delete-bad-ing"}, via...), Env: env})
+	if r.Code == 0 || !strings.Contains(r.Stderr, "--yes") {
+		t.Errorf("off a terminal without --yes: want a refusal\n%s", r)
+	}
+	start := time.Now()
+	r = Lain(t, Cmd{Args: append([]string{"admin", "delete-bad-ing", "--yes"}, via...), Env: env})
+	if r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %s: the slow URL must be cut at 2 s", took)
+	}
+	left := strings.Fields(MustKubectl(t, ns, "get", "ingress", "-o", "jsonpath={.items[*].metadata.name}"))
+	sort.Strings(left)
+	if strings.Join(left, " ") != "mixed ok owned slow" {
+		t.Errorf("ingresses left: %v, want mixed ok owned slow", left)
+	}
+}

@@ -179,3 +179,17 @@ func TestPlanDeletionsSharedImages(t *testing.T) {
 		t.Errorf("dels %v shared %v", dels, shared)
 	}
 }
+
+func TestBadIngresses(t *testing.T) {
+	ings := []Ingress{
+		{Name: "gone", URLs: []string{"http://a/", "http://a/x"}},
+		{Name: "mixed", URLs: []string{"http://a/", "http://ok/"}},
+		{Name: "silent", URLs: []string{"http://nohost/"}},
+		{Name: "nourl"},
+	}
+	checks := map[string]URLCheck{"http://a/": {Status: 404}, "http://a/x": {Status: 503}, "http://ok/": {Status: 200}, "http://nohost/": {Err: "no such host"}}
+	got := BadIngresses(ings, checks)
+	if len(got) != 1 || got[0].Name != "gone" || len(got[0].Checks) != 2 {
+		t.Errorf("got %+v", got)
+	}
+}

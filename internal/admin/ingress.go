@@ -183,3 +183,38 @@ func shortNetError(err error) string {
 	}
 	return s
 }
+
+// DefaultBackend reports whether an answer is what an ingress controller's
+// default backend gives for a host or path it has no working backend for:
+// 404 (no such route) or 503 (no ready endpoints).
+func DefaultBackend(status int) bool {
+	return status == http.StatusNotFound || status == http.StatusServiceUnavailable
+}
+
+// BadIngress is an ingress whose every URL got the default backend.
+type BadIngress struct {
+	Ingress
+	Checks []URLCheck
+}
+
+// BadIngresses are the ingresses whose URLs all answer the default
+// backend's 404 or 503. An ingress with no URL, or with a URL that answers
+// otherwise or not at all, is not bad: lain cannot tell it is dead.
+func BadIngresses(ings []Ingress, checks map[string]URLCheck) []BadIngress {
+	var out []BadIngress
+	for _, ing := range ings {
+		bad := BadIngress{Ingress: ing}
+		for _, u := range ing.URLs {
+			c := checks[u]
+			if !DefaultBackend(c.Status) {
+				bad.Checks = nil
+				break
+			}
+			bad.Checks = append(bad.Checks, c)
+		}
+		if len(bad.Checks) > 0 {
+			out = append(out, bad)
+		}
+	}
+	return out
+}
