@@ -36,7 +36,7 @@ Error, ...), and every ingress URL with how it answers (2 s each, in
 parallel). When your kubeconfig may not list pods cluster-wide, the current
 namespace is shown, and the report says so.
 
-On a terminal: full screen, refreshed every few seconds (Ctrl-C leaves).
+On a terminal: full screen, refreshed every few seconds (q leaves).
 With -s (or off a terminal): printed once; exits 1 when a node is not
 Ready, a pod is unhealthy or a URL answers 5xx, for cron and CI. A URL that
 does not answer from where lain runs is shown, not counted.`,
@@ -67,15 +67,27 @@ func runAdminStatus(ctx context.Context, o *AdminStatusOptions) error {
 		if interval == 0 {
 			interval = 5 * time.Second
 		}
-		fd := int(o.Live.Fd())
-		height := func() int {
-			if _, h, err := term.GetSize(fd); err == nil {
-				return h
-			}
-			return 24
+		in, out := int(os.Stdin.Fd()), int(o.Live.Fd())
+		screen := admin.Screen{In: os.Stdin, Out: o.Live,
+			Raw: func() (func(), error) {
+				old, err := term.MakeRaw(in)
+				if err != nil {
+					return nil, err
+				}
+				return func() { term.Restore(in, old) }, nil
+			},
+			Height: func() int {
+				if _, h, err := term.GetSize(out); err == nil {
+					return h
+				}
+				return 24
+			},
 		}
-		admin.Live(ctx, o.Live, height, interval, o.Now, c.Collect)
-		return passExitCode(clierr.ExitInterrupted)
+		interrupted, err := admin.Live(ctx, screen, interval, o.Now, c.Collect)
+		if interrupted {
+			return passExitCode(clierr.ExitInterrupted)
+		}
+		return err
 	}
 	r, err := c.Collect(ctx)
 	if err != nil {
