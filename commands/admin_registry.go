@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -90,8 +91,12 @@ func (o *AdminRegistryOptions) registry() (admin.Registry, error) {
 func registryFailed(r admin.Registry, what string, err error) error {
 	var te *transport.Error
 	next := "docker login " + strings.Split(r.Prefix, "/")[0] + "   # then run it again"
-	if errors.As(err, &te) && (te.StatusCode == http.StatusMethodNotAllowed || hasCode(te, transport.UnsupportedErrorCode)) {
+	var ne net.Error
+	switch {
+	case errors.As(err, &te) && (te.StatusCode == http.StatusMethodNotAllowed || hasCode(te, transport.UnsupportedErrorCode)):
 		next = "enable deletes in the registry (Distribution: storage: delete: enabled: true, or REGISTRY_STORAGE_DELETE_ENABLED=true), restart it, then run this again"
+	case errors.As(err, &ne):
+		next = "check that the registry is up and reachable from here, and the cluster values' registry (lain doctor shows the cluster values in use)"
 	}
 	return &clierr.Error{Msg: fmt.Sprintf("%s on %s failed: %v", what, r.Prefix, err), Next: next, Err: err}
 }

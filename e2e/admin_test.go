@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -19,6 +20,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/lain-cli/lain/internal/testenv"
 )
 
 // adminUserEnv is the environment of a lab user whose kubeconfig's
@@ -631,5 +634,57 @@ func TestAdminDeleteBadIng(t *testing.T) {
 	sort.Strings(left)
 	if strings.Join(left, " ") != "mixed ok owned slow" {
 		t.Errorf("ingresses left: %v, want mixed ok owned slow", left)
+	}
+}
+
+// A registry that does not allow deletes: the error says how to enable
+// them, not "docker login".
+func TestAdminCleanupRegistryDeletesDisabled(t *testing.T) {
+	bin, err := exec.LookPath("docker-registry")
+	if err != nil {
+		testenv.Missing(t, "docker-registry (Debian package docker-registry): "+err.Error())
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("version: 0.1\nlog: {level: warn}\nstorage:\n  filesystem: {rootdirectory: %s}\nhttp: {addr: %s}\n", filepath.Join(dir, "data"), addr)
+	if err := os.WriteFile(filepath.Join(dir, "config.yml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	Eventually(t, 10*time.Second, "the registry on "+addr, func() error {
+		resp, err := http.Get("http://" + addr + "/v2/")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	})
+	pushRandom(t, addr+"/nodel/shop:1700000001-aaaaaaa", nil)
+	pushRandom(t, addr+"/nodel/shop:1700000002-bbbbbbb", nil)
+
+	NewNamespace(t)
+	home := NewUserHome(t)
+	values := clusterValuesWith(t, "")
+	data, _ := os.ReadFile(filepath.Join(values, "values-lab.yaml"))
+	data = []byte(strings.Replace(string(data), "registry: 127.0.0.1:5000/lain", "registry: "+addr+"/nodel", 1))
+	os.WriteFile(filepath.Join(values, "values-lab.yaml"), data, 0o644)
+	env := []string{"CLUSTER_VALUES_DIR=" + values, "CI=true"}
+	if r := Lain(t, Cmd{Args: []string{"use", "lab"}, Home: home, Env: env}); r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	r := Lain(t, Cmd{Args: []string{"admin", "cleanup-registry", "--keep", "1", "--yes"}, Home: home, Env: env})
+	if r.Code != 1 || !strings.Contains(r.Stderr, "UNSUPPORTED") || !strings.Contains(r.Stderr, "next: enable deletes in the registry") {
+		t.Errorf("want the deletes-disabled advice\n%s", r)
+	}
+	if r := Lain(t, Cmd{Args: []string{"admin", "list-images"}, Home: home, Env: env}); r.Code != 0 || strings.Count(r.Stdout, addr+"/nodel/shop:") != 2 {
+		t.Errorf("list-images: want both tags still there\n%s", r)
 	}
 }

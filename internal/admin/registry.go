@@ -158,7 +158,7 @@ func (r Registry) Digest(ctx context.Context, repo, tag string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
 	if err := transport.CheckError(resp, http.StatusOK); err != nil {
 		return "", err
 	}
@@ -188,6 +188,6 @@ func (r Registry) Delete(ctx context.Context, repo, digest string) error {
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
 	return transport.CheckError(resp, http.StatusAccepted, http.StatusOK)
 }
