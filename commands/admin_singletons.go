@@ -3,11 +3,13 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/internal/admin"
+	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 )
 
@@ -52,7 +54,9 @@ func runAdminListSingletons(ctx context.Context, o *AdminListSingletonsOptions) 
 		fmt.Fprintln(o.IO.ErrOut, "no Deployment runs a single replica")
 		return nil
 	}
-	admin.DeployUsers(ctx, o.Runner, false, ss)
+	if err := admin.DeployUsers(ctx, o.Runner, ss); err != nil {
+		fmt.Fprintf(o.IO.ErrOut, "warning: DEPLOYED BY is empty where helm could not read the release: %s\n", strings.TrimPrefix(clierr.Format(err), "lain: "))
+	}
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 8, 3, ' ', 0)
 	fmt.Fprintln(tw, "NAMESPACE\tDEPLOYMENT\tRELEASE\tDEPLOYED BY")
 	for _, s := range ss {

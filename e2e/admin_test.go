@@ -360,6 +360,41 @@ subjects:
 	if want := user + " may not create pods/exec in namespace " + ns; r.Code != 1 || !strings.Contains(r.Stderr, want) {
 		t.Errorf("want exit 1 and %q\n%s", want, r)
 	}
+
+	// Reading is allowed, deleting is not.
+	applyIn(t, ns, deployment("crash", "crashloop", 1))
+	Eventually(t, 60*time.Second, "crash pod in CrashLoopBackOff", func() error {
+		r := KubectlQuiet(t, ns, "get", "pods", "-l", "app=crash", "-o", "jsonpath={.items[0].status.containerStatuses[0].state.waiting.reason}")
+		if r.Stdout != "CrashLoopBackOff" {
+			return fmt.Errorf("%q", r.Stdout)
+		}
+		return nil
+	})
+	r = Lain(t, Cmd{Args: []string{"admin", "delete-bad-pod", "--yes"}, Env: env})
+	if want := user + " may not delete pods in namespace " + ns; r.Code != 1 || !strings.Contains(r.Stderr, want) {
+		t.Errorf("want exit 1 and %q\n%s", want, r)
+	}
+
+	// helm cannot read the release (its Secret): the list still comes,
+	// with a warning that names the refusal.
+	home := NewUserHome(t)
+	kc, _ := os.ReadFile(strings.TrimPrefix(env[0], "KUBECONFIG="))
+	os.WriteFile(filepath.Join(home, ".kube", "kubeconfig-lab"), kc, 0o600)
+	if r := Lain(t, Cmd{Args: []string{"use", "lab"}, Home: home}); r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if r := Run(t, "helm", Cmd{Args: []string{"--kubeconfig", Lab.Kubeconfig, "install", "shop", filepath.Join(Lab.Repo, "lab", "demo-chart"), "-n", ns,
+		"--set", "appname=shop,registry=127.0.0.1:5000/lab,user=ann,deployments.web.replicaCount=1"}}); r.Code != 0 {
+		t.Fatalf("%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "list-singletons"}, Home: home, Env: []string{"CI=true"}})
+	if r.Code != 0 || !strings.Contains(r.Stdout, "shop-web") || !strings.Contains(r.Stderr, user+" may not list secrets in namespace "+ns) {
+		t.Errorf("list-singletons without helm access: want the list and a warning naming the refusal\n%s", r)
+	}
+	r = Lain(t, Cmd{Args: []string{"admin", "list-singletons", "-A"}, Home: home, Env: []string{"CI=true"}})
+	if r.Code != 1 || !strings.Contains(r.Stderr, user+" may not list deployments.apps (at cluster scope)") && !strings.Contains(r.Stderr, user+" may not list deployments (at cluster scope)") {
+		t.Errorf("list-singletons -A: want the refusal\n%s", r)
+	}
 }
 
 func TestAdminGetAndX(t *testing.T) {

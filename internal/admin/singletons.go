@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // Singleton is a Deployment that runs one replica.
@@ -59,8 +60,9 @@ func (k Kubectl) Singletons(ctx context.Context, all bool, ignore []string) ([]S
 
 // DeployUsers fills each singleton's User from its release's values
 // (`helm get values`, the user lain deploy sets), asking once per release.
-// A release helm cannot read leaves User empty.
-func DeployUsers(ctx context.Context, r runner.Runner, quiet bool, ss []Singleton) {
+// A release helm cannot read leaves User empty; the first refusal (RBAC,
+// say) is returned, explained, for the caller to show.
+func DeployUsers(ctx context.Context, r runner.Runner, ss []Singleton) (refused error) {
 	users := map[[2]string]string{}
 	for i, s := range ss {
 		if s.Release == "" {
@@ -69,26 +71,29 @@ func DeployUsers(ctx context.Context, r runner.Runner, quiet bool, ss []Singleto
 		key := [2]string{s.Namespace, s.Release}
 		u, ok := users[key]
 		if !ok {
-			u = releaseUser(ctx, r, quiet, s.Namespace, s.Release)
+			var err error
+			u, err = releaseUser(ctx, r, s.Namespace, s.Release)
+			if err != nil && refused == nil {
+				refused = toolerr.Failed("helm get values "+s.Release+" -n "+s.Namespace+" failed", err, "")
+			}
 			users[key] = u
 		}
 		ss[i].User = u
 	}
+	return refused
 }
 
-func releaseUser(ctx context.Context, r runner.Runner, quiet bool, ns, release string) string {
-	res, err := r.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"get", "values", release, "-n", ns, "-o", "json"}, Capture: true, Quiet: quiet})
+func releaseUser(ctx context.Context, r runner.Runner, ns, release string) (string, error) {
+	res, err := r.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"get", "values", release, "-n", ns, "-o", "json"}, Capture: true})
 	if err != nil {
-		return ""
+		return "", err
 	}
 	var v struct {
 		User any `json:"user"`
 	}
 	if json.Unmarshal(res.Stdout, &v) != nil {
-		return ""
+		return "", nil
 	}
-	if s, ok := v.User.(string); ok {
-		return s
-	}
-	return ""
+	s, _ := v.User.(string)
+	return s, nil
 }
