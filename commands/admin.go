@@ -65,7 +65,7 @@ func (o *AdminOptions) deleteTargets(ctx context.Context, why string, targets []
 		names = append(names, t.Kind+" "+t.Namespace+"/"+t.Name)
 	}
 	fmt.Fprintf(o.IO.ErrOut, "%s: %s\n", why, strings.Join(names, ", "))
-	if err := o.confirm(fmt.Sprintf("Delete these %d objects?", len(targets)), "delete "+strings.Join(names, ", ")); err != nil {
+	if err := o.confirm(map[bool]string{true: "Delete it?", false: fmt.Sprintf("Delete these %d?", len(targets))}[len(targets) == 1], "delete "+strings.Join(names, ", ")); err != nil {
 		return err
 	}
 	for _, t := range targets {

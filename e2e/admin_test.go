@@ -723,3 +723,52 @@ func TestAdminCleanupRegistryDeletesDisabled(t *testing.T) {
 		t.Errorf("list-images: want both tags still there\n%s", r)
 	}
 }
+
+// The full-screen admin status in a real terminal (tmux): it draws the
+// report, q leaves with exit 0 and the terminal settings restored.
+func TestAdminStatusFullScreen(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		testenv.Missing(t, "tmux is not installed (apt-get install tmux): "+err.Error())
+	}
+	ns := NewNamespace(t)
+	env := adminUserEnv(t, ns)
+	dir := t.TempDir()
+	session := fmt.Sprintf("lain-admin-status-%d", time.Now().UnixNano())
+	var script strings.Builder
+	script.WriteString("#!/bin/sh\n")
+	for _, kv := range labEnv("", append(env, "TERM=xterm-256color", "CI=")) {
+		if k, v, ok := strings.Cut(kv, "="); ok && !strings.ContainsAny(k, "-.() ") && k != "" {
+			fmt.Fprintf(&script, "export %s=%s\n", k, shellQuote(v))
+		}
+	}
+	fmt.Fprintf(&script, "stty -g > %[1]s/before\n%[2]s admin status\necho $? > %[1]s/exit\nstty -g > %[1]s/after\nsleep 60\n", dir, shellQuote(Lab.LainBin))
+	run := filepath.Join(dir, "run.sh")
+	os.WriteFile(run, []byte(script.String()), 0o755)
+	if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", run).CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	screen := func() string {
+		out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", session).Output()
+		return string(out)
+	}
+	Eventually(t, 20*time.Second, "the report on screen", func() error {
+		if s := screen(); !strings.Contains(s, "unhealthy pods (every namespace):") || !strings.Contains(s, "q: quit") {
+			return fmt.Errorf("screen:\n%s", s)
+		}
+		return nil
+	})
+	exec.Command("tmux", "send-keys", "-t", session, "q").Run()
+	Eventually(t, 10*time.Second, "lain to exit", func() error {
+		if _, err := os.Stat(filepath.Join(dir, "after")); err != nil {
+			return err
+		}
+		return nil
+	})
+	code, _ := os.ReadFile(filepath.Join(dir, "exit"))
+	before, _ := os.ReadFile(filepath.Join(dir, "before"))
+	after, _ := os.ReadFile(filepath.Join(dir, "after"))
+	if strings.TrimSpace(string(code)) != "0" || string(before) != string(after) {
+		t.Errorf("exit %q; stty before %q after %q", code, before, after)
+	}
+}
