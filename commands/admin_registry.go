@@ -52,6 +52,8 @@ except prepare and latest, the tags any pod of the cluster runs, and tags
 that share their image with a kept one (deleting an image deletes every tag
 naming it). Through the registry's HTTP API (DELETE of the manifest); the
 registry must allow deletes, and its garbage collection frees the space.
+With registry_type: harbor, repositories are listed with Harbor's API
+(harbor_token, else your docker login), and deleted the same way.
 Asks first on a terminal; --yes skips that, --dry-run only prints.`,
 		Example: `  lain admin cleanup-registry --dry-run
   lain admin cleanup-registry --keep 10 --yes`,
@@ -77,15 +79,15 @@ func (o *AdminRegistryOptions) registry() (admin.Registry, error) {
 		return admin.Registry{}, err
 	}
 	v := cfg.Values
-	if v.RegistryType == registry.TypeHarbor {
-		return admin.Registry{}, clierr.New("registry_type harbor: listing and cleaning up through Harbor's API is not built yet",
-			"use Harbor's tag retention rules (Project > Policy) meanwhile")
-	}
 	var t http.RoundTripper
 	if o.HTTP != nil {
 		t = o.HTTP.Transport
 	}
-	return admin.Registry{Prefix: v.Registry, Transport: t, Getenv: o.Getenv}, nil
+	r := admin.Registry{Prefix: v.Registry, Transport: t, Getenv: o.Getenv}
+	if v.RegistryType == registry.TypeHarbor {
+		r.Harbor, r.HarborToken = true, v.HarborToken
+	}
+	return r, nil
 }
 
 func registryFailed(r admin.Registry, what string, err error) error {

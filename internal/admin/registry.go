@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,9 +25,16 @@ import (
 // start-up time (see internal/registry).
 type Registry struct {
 	// Prefix is the cluster values' registry: host[/namespace].
-	Prefix    string
-	Transport http.RoundTripper // nil: http.DefaultTransport
-	Getenv    func(string) string
+	Prefix string
+	// Harbor (registry_type: harbor): repositories are listed through
+	// Harbor's API (its v2 catalog is for system admins only); tags,
+	// digests and deletes go through the v2 API, which Harbor serves.
+	Harbor bool
+	// HarborToken is the cluster values' harbor_token (user:password, or
+	// that base64-encoded); empty: docker's credentials for the host.
+	HarborToken string
+	Transport   http.RoundTripper // nil: http.DefaultTransport
+	Getenv      func(string) string
 }
 
 // host and namespace split Prefix.
@@ -45,7 +53,7 @@ func (r Registry) client(ctx context.Context, scopes ...string) (*http.Client, n
 	if err != nil {
 		return nil, reg, fmt.Errorf("registry %q in the cluster values: %w", r.Prefix, err)
 	}
-	auth, err := authn.Resolve(ctx, registry.DockerKeychain(r.Getenv), reg)
+	auth, err := r.auth(ctx, reg)
 	if err != nil {
 		return nil, reg, err
 	}
@@ -60,6 +68,21 @@ func (r Registry) client(ctx context.Context, scopes ...string) (*http.Client, n
 	return &http.Client{Transport: rt}, reg, nil
 }
 
+// auth is harbor_token when there is one, else docker's credentials.
+func (r Registry) auth(ctx context.Context, reg name.Registry) (authn.Authenticator, error) {
+	if r.HarborToken == "" {
+		return authn.Resolve(ctx, registry.DockerKeychain(r.Getenv), reg)
+	}
+	tok := r.HarborToken
+	if !strings.Contains(tok, ":") {
+		if dec, err := base64.StdEncoding.DecodeString(tok); err == nil {
+			tok = string(dec)
+		}
+	}
+	user, pass, _ := strings.Cut(tok, ":")
+	return &authn.Basic{Username: user, Password: pass}, nil
+}
+
 func (r Registry) url(reg name.Registry, path string) string {
 	return fmt.Sprintf("%s://%s/v2/%s", reg.Scheme(), reg.RegistryStr(), path)
 }
@@ -67,6 +90,28 @@ func (r Registry) url(reg name.Registry, path string) string {
 // Repositories are the repositories under Prefix (every one when Prefix
 // has no namespace), from the registry's catalog.
 func (r Registry) Repositories(ctx context.Context) ([]string, error) {
+	var all []string
+	var err error
+	if r.Harbor {
+		all, err = r.harborRepositories(ctx)
+	} else {
+		all, err = r.catalog(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ns := r.namespace()
+	var out []string
+	for _, repo := range all {
+		if ns == "" || strings.HasPrefix(repo, ns+"/") {
+			out = append(out, repo)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (r Registry) catalog(ctx context.Context) ([]string, error) {
 	client, reg, err := r.client(ctx, "registry:catalog:*")
 	if err != nil {
 		return nil, err
@@ -80,18 +125,66 @@ func (r Registry) Repositories(ctx context.Context) ([]string, error) {
 		all = append(all, c.Repositories...)
 		return err
 	})
+	return all, err
+}
+
+// harborRepositories are the repositories of the project Prefix names
+// (host/project[/path]), from Harbor's API, 100 a page.
+func (r Registry) harborRepositories(ctx context.Context) ([]string, error) {
+	project, _, _ := strings.Cut(r.namespace(), "/")
+	if project == "" {
+		return nil, fmt.Errorf("registry_type harbor needs registry: <harbor host>/<project>, got %q", r.Prefix)
+	}
+	reg, err := name.NewRegistry(r.host())
 	if err != nil {
 		return nil, err
 	}
-	ns := r.namespace()
-	var out []string
-	for _, repo := range all {
-		if ns == "" || strings.HasPrefix(repo, ns+"/") {
-			out = append(out, repo)
+	auth, err := r.auth(ctx, reg)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := authn.Authorization(ctx, auth)
+	if err != nil {
+		return nil, err
+	}
+	t := r.Transport
+	if t == nil {
+		t = http.DefaultTransport
+	}
+	client := &http.Client{Transport: t}
+	var all []string
+	for page := 1; page <= 1000; page++ {
+		u := fmt.Sprintf("%s://%s/api/v2.0/projects/%s/repositories?page=%d&page_size=100", reg.Scheme(), reg.RegistryStr(), url.PathEscape(project), page)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Username != "" {
+			req.SetBasicAuth(cfg.Username, cfg.Password)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		var repos []struct {
+			Name string `json:"name"`
+		}
+		err = transport.CheckError(resp, http.StatusOK)
+		if err == nil {
+			err = json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&repos)
+		}
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		for _, repo := range repos {
+			all = append(all, repo.Name)
+		}
+		if len(repos) < 100 {
+			break
 		}
 	}
-	sort.Strings(out)
-	return out, nil
+	return all, nil
 }
 
 // Tags are every tag of repo (a path on the registry, e.g. lain/shop).
