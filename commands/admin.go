@@ -76,6 +76,15 @@ func (o *AdminOptions) deleteTargets(ctx context.Context, why string, targets []
 	return nil
 }
 
+// prober asks URLs through the factory's HTTP transport, or straight to
+// via (the ingress controller's address) when given.
+func (o *AdminOptions) prober(via string) admin.Prober {
+	if via == "" && o.HTTP != nil {
+		return admin.Prober{Transport: o.HTTP.Transport}
+	}
+	return admin.Prober{Via: via}
+}
+
 func addYesFlag(cmd *cobra.Command, o *AdminOptions) {
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "do not ask before deleting (needed off a terminal and under CI)")
 }

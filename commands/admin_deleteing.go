@@ -55,7 +55,7 @@ func runAdminDeleteBadIng(ctx context.Context, o *AdminDeleteBadIngOptions) erro
 		urls = append(urls, ing.URLs...)
 	}
 	checks := map[string]admin.URLCheck{}
-	for _, c := range (admin.Prober{Via: o.Via}).Probe(ctx, urls) {
+	for _, c := range o.prober(o.Via).Probe(ctx, urls) {
 		checks[c.URL] = c
 	}
 	var loose []admin.Target

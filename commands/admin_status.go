@@ -60,7 +60,7 @@ does not answer from where lain runs is shown, not counted.`,
 }
 
 func runAdminStatus(ctx context.Context, o *AdminStatusOptions) error {
-	c := admin.Collector{Kube: o.kubectl(), Prober: admin.Prober{Via: o.Via}}
+	c := admin.Collector{Kube: o.kubectl(), Prober: o.prober(o.Via)}
 	if o.Live != nil {
 		c.Kube.Quiet = true
 		interval := o.Interval
@@ -85,7 +85,7 @@ func runAdminStatus(ctx context.Context, o *AdminStatusOptions) error {
 		}
 		interrupted, err := admin.Live(ctx, screen, interval, o.Now, c.Collect)
 		if interrupted {
-			return passExitCode(clierr.ExitInterrupted)
+			return clierr.ErrInterrupted // exit 130, as shells report Ctrl-C
 		}
 		return err
 	}
