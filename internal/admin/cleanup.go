@@ -38,8 +38,9 @@ func ImagesInUse(pods []Pod, host string) InUse {
 	return u
 }
 
-// Never are tags cleanup never deletes.
-var Never = map[string]bool{"prepare": true, "latest": true}
+// Never reports the tags cleanup never deletes: prepare and latest
+// (prepare-* are left out by registry.SortRecent already).
+func Never(tag string) bool { return tag == "prepare" || tag == "latest" }
 
 // OldTags are the tags of repo that cleanup may delete: not among the
 // newest keep (registry.SortRecent's order: lain's <commit time>-<hash>
@@ -49,7 +50,7 @@ func OldTags(repo string, tags []string, keep int, inUse InUse) (old, kept []str
 	ordered := registry.SortRecent(tags, 0) // leaves prepare and prepare-* out
 	isOld := map[string]bool{}
 	for i, t := range ordered {
-		if i >= keep && !Never[t] && !inUse.Tags[repo+":"+t] {
+		if i >= keep && !Never(t) && !inUse.Tags[repo+":"+t] {
 			isOld[t] = true
 		}
 	}

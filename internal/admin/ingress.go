@@ -60,8 +60,8 @@ func (k Kubectl) Ingresses(ctx context.Context, all bool) ([]Ingress, error) {
 		}
 		ing := Ingress{Namespace: it.Metadata.Namespace, Name: it.Metadata.Name, Release: it.Metadata.Annotations[HelmReleaseAnnotation]}
 		for _, r := range it.Spec.Rules {
-			if r.Host == "" {
-				continue
+			if r.Host == "" || strings.HasPrefix(r.Host, "*") {
+				continue // no URL to ask: any host, or a wildcard
 			}
 			scheme := "http://"
 			if tls[r.Host] {

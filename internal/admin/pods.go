@@ -16,7 +16,10 @@ const (
 	ReasonError         = "Error"
 )
 
-var reasonOrder = []string{ReasonCrashLoop, ReasonImagePull, ReasonUnschedulable, ReasonOOMKilled, ReasonError}
+// reasonOrder is the order of the known reasons.
+func reasonOrder() []string {
+	return []string{ReasonCrashLoop, ReasonImagePull, ReasonUnschedulable, ReasonOOMKilled, ReasonError}
+}
 
 // Pod is one pod as the admin commands see it.
 type Pod struct {
@@ -216,7 +219,7 @@ func GroupByReason(pods []Pod) []Group {
 		}
 	}
 	var groups []Group
-	for _, r := range reasonOrder {
+	for _, r := range reasonOrder() {
 		if ps := by[r]; len(ps) > 0 {
 			groups = append(groups, Group{r, ps})
 			delete(by, r)
