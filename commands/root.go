@@ -80,6 +80,7 @@ lain), and carries your team's cluster configuration inside itself.`,
 		NewCmdImage(f), NewCmdCompose(f), NewCmdVersion(f),
 		NewCmdDeploy(f), NewCmdRollback(f), NewCmdRedeploy(f), NewCmdUpdateImage(f), NewCmdRestart(f),
 		NewCmdWait(f), NewCmdDelete(f), NewCmdGetValues(f), NewCmdCherry(f), NewCmdSetCanaryGroup(f),
+		NewCmdAdmin(f),
 		NewCmdStatus(f), NewCmdLogs(f), NewCmdX(f), NewCmdJob(f), NewCmdCreateJob(f), NewCmdEnv(f), NewCmdSecret(f),
 		NewCmdAssignMR(f), NewCmdWaitMRApproval(f), NewCmdSendMsg(f),
 	} {

@@ -21,6 +21,7 @@ const (
 	kHostAliases
 	kSecretsEnv
 	kBool
+	kStringList // a list of strings (admin_singletons_ignore)
 )
 
 // schema lists every key of cluster values (reference section 3).
@@ -36,6 +37,7 @@ var schema = map[string]kind{
 	"grafana_url": kString, "kibana": kString, "remote_docker": kString,
 	"pypi_index": kString, "pypi_extra_index": kString, "sphinx_docs_url": kString,
 	"supportsIngressClassName": kBool, "ingressTLSSecretName": kString, "externalIngressTLSSecretName": kString,
+	"admin_singletons_ignore": kStringList,
 }
 
 var registryTypes = []string{"registry", "harbor", "aliyun", "tencent"}
@@ -198,6 +200,12 @@ func (c *checker) checkValue(v *yaml.Node, key string, kd kind) {
 	case kBool:
 		if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
 			c.add(v, key, "must be true or false", false)
+		}
+	case kStringList:
+		if c.wantKind(v, key, yaml.SequenceNode) {
+			for i, item := range v.Content {
+				c.wantString(yamldoc.Deref(item), fmt.Sprintf("%s[%d]", key, i))
+			}
 		}
 	}
 }

@@ -33,6 +33,9 @@ type Values struct {
 	SupportsIngressClassName     bool   `yaml:"supportsIngressClassName"`
 	IngressTLSSecretName         string `yaml:"ingressTLSSecretName"`
 	ExternalIngressTLSSecretName string `yaml:"externalIngressTLSSecretName"`
+	// AdminSingletonsIgnore are the Deployments (name, or namespace/name)
+	// that lain admin list-singletons does not list: meant to run alone.
+	AdminSingletonsIgnore []string `yaml:"admin_singletons_ignore"`
 }
 
 // NamespaceOrDefault is the namespace apps of this cluster live in.
@@ -93,6 +96,12 @@ func valuesFromMap(m map[string]any) Values {
 				s.Required, _ = x["required"].(bool)
 			}
 			v.SecretsEnv[dest] = s
+		}
+	}
+	ignore, _ := m["admin_singletons_ignore"].([]any)
+	for _, x := range ignore {
+		if s, ok := x.(string); ok {
+			v.AdminSingletonsIgnore = append(v.AdminSingletonsIgnore, s)
 		}
 	}
 	aliases, _ := m["clusterHostAliases"].([]any)

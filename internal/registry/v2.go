@@ -114,14 +114,14 @@ func (c *v2) tags(ctx context.Context, repo name.Repository) ([]string, error) {
 			return nil, err
 		}
 		tags = append(tags, list.Tags...)
-		next = nextPage(resp)
+		next = NextPage(resp)
 	}
 	return tags, nil
 }
 
-// nextPage is the Link: <url>; rel="next" of a tags/list page, resolved
+// NextPage is the Link: <url>; rel="next" of a tags/list (or _catalog) page, resolved
 // against the request, "" on the last page.
-func nextPage(resp *http.Response) string {
+func NextPage(resp *http.Response) string {
 	link := resp.Header.Get("Link")
 	if link == "" || !strings.Contains(link, `rel="next"`) {
 		return ""

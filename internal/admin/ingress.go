@@ -1,0 +1,220 @@
+package admin
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Ingress is one Ingress and the URLs it serves.
+type Ingress struct {
+	Namespace, Name string
+	// Release is the helm release that owns it ("" for none).
+	Release string
+	URLs    []string
+}
+
+type ingressList struct {
+	Items []struct {
+		Metadata struct {
+			Name        string            `json:"name"`
+			Namespace   string            `json:"namespace"`
+			Annotations map[string]string `json:"annotations"`
+		} `json:"metadata"`
+		Spec struct {
+			TLS []struct {
+				Hosts []string `json:"hosts"`
+			} `json:"tls"`
+			Rules []struct {
+				Host string `json:"host"`
+				HTTP struct {
+					Paths []struct {
+						Path string `json:"path"`
+					} `json:"paths"`
+				} `json:"http"`
+			} `json:"rules"`
+		} `json:"spec"`
+	} `json:"items"`
+}
+
+// HelmReleaseAnnotation names the release that owns an object helm made.
+const HelmReleaseAnnotation = "meta.helm.sh/release-name"
+
+// Ingresses lists the ingresses of every namespace (all) or the current one.
+func (k Kubectl) Ingresses(ctx context.Context, all bool) ([]Ingress, error) {
+	var l ingressList
+	if err := k.GetJSON(ctx, &l, append([]string{"ingresses"}, NamespaceArgs(all)...)...); err != nil {
+		return nil, err
+	}
+	var out []Ingress
+	for _, it := range l.Items {
+		tls := map[string]bool{}
+		for _, t := range it.Spec.TLS {
+			for _, h := range t.Hosts {
+				tls[h] = true
+			}
+		}
+		ing := Ingress{Namespace: it.Metadata.Namespace, Name: it.Metadata.Name, Release: it.Metadata.Annotations[HelmReleaseAnnotation]}
+		for _, r := range it.Spec.Rules {
+			if r.Host == "" || strings.HasPrefix(r.Host, "*") {
+				continue // no URL to ask: any host, or a wildcard
+			}
+			scheme := "http://"
+			if tls[r.Host] {
+				scheme = "https://"
+			}
+			paths := r.HTTP.Paths
+			if len(paths) == 0 {
+				ing.URLs = append(ing.URLs, scheme+r.Host+"/")
+			}
+			for _, p := range paths {
+				path := p.Path
+				if !strings.HasPrefix(path, "/") {
+					path = "/" + path
+				}
+				ing.URLs = append(ing.URLs, scheme+r.Host+path)
+			}
+		}
+		out = append(out, ing)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Namespace != out[j].Namespace {
+			return out[i].Namespace < out[j].Namespace
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, nil
+}
+
+// URLCheck is how one URL answered.
+type URLCheck struct {
+	URL    string
+	Status int    // 0: no answer
+	Err    string // why there was no answer
+}
+
+// Bad is true for a URL that did not answer or answered 5xx.
+func (u URLCheck) Bad() bool { return u.Status == 0 || u.Status >= 500 }
+
+// ProbeTimeout caps each URL's answer.
+const ProbeTimeout = 2 * time.Second
+
+// maxProbes bounds how many URLs are asked at once.
+const maxProbes = 16
+
+// Prober asks URLs whether they answer.
+type Prober struct {
+	// Transport sends the requests (nil: a fresh one per Probe).
+	Transport http.RoundTripper
+	// Via, when set (host:port), is where every request is sent, with the
+	// URL's host: the ingress controller's address, for clusters whose
+	// hosts do not resolve from where lain runs.
+	Via string
+}
+
+// Probe GETs every URL in parallel (at most maxProbes at once), each
+// capped at ProbeTimeout, without following redirects.
+func (p Prober) Probe(ctx context.Context, urls []string) []URLCheck {
+	client := &http.Client{
+		Transport:     p.transport(),
+		Timeout:       ProbeTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	out := make([]URLCheck, len(urls))
+	sem := make(chan struct{}, maxProbes)
+	var wg sync.WaitGroup
+	for i, u := range urls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i] = probe(ctx, client, u)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func (p Prober) transport() http.RoundTripper {
+	if p.Transport != nil {
+		return p.Transport
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if p.Via != "" {
+		d := &net.Dialer{Timeout: ProbeTimeout}
+		t.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, p.Via)
+		}
+	}
+	return t
+}
+
+func probe(ctx context.Context, client *http.Client, u string) URLCheck {
+	c := URLCheck{URL: u}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		c.Err = err.Error()
+		return c
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		c.Err = shortNetError(err)
+		return c
+	}
+	resp.Body.Close()
+	c.Status = resp.StatusCode
+	return c
+}
+
+// shortNetError is the end of a net error, which says what happened
+// ("no such host", "connection refused", "timeout").
+func shortNetError(err error) string {
+	s := err.Error()
+	if strings.Contains(s, "Client.Timeout") || strings.Contains(s, "deadline exceeded") {
+		return "no answer in " + ProbeTimeout.String()
+	}
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		return s[i+2:]
+	}
+	return s
+}
+
+// DefaultBackend reports whether an answer is what an ingress controller's
+// default backend gives for a host or path it has no working backend for:
+// 404 (no such route) or 503 (no ready endpoints).
+func DefaultBackend(status int) bool {
+	return status == http.StatusNotFound || status == http.StatusServiceUnavailable
+}
+
+// BadIngress is an ingress whose every URL got the default backend.
+type BadIngress struct {
+	Ingress
+	Checks []URLCheck
+}
+
+// BadIngresses are the ingresses whose URLs all answer the default
+// backend's 404 or 503. An ingress with no URL, or with a URL that answers
+// otherwise or not at all, is not bad: lain cannot tell it is dead.
+func BadIngresses(ings []Ingress, checks map[string]URLCheck) []BadIngress {
+	var out []BadIngress
+	for _, ing := range ings {
+		bad := BadIngress{Ingress: ing}
+		for _, u := range ing.URLs {
+			c := checks[u]
+			if !DefaultBackend(c.Status) {
+				bad.Checks = nil
+				break
+			}
+			bad.Checks = append(bad.Checks, c)
+		}
+		if len(bad.Checks) > 0 {
+			out = append(out, bad)
+		}
+	}
+	return out
+}
