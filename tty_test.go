@@ -6,7 +6,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,47 +14,10 @@ import (
 	"github.com/lain-cli/lain/internal/testenv"
 )
 
-type tmuxSession struct {
-	t    *testing.T
-	name string
-}
-
-// startInTmux runs shell line in a detached tmux session, on a terminal.
-func startInTmux(t *testing.T, line string) *tmuxSession {
+// startInTmux runs shell line on a 120x30 terminal.
+func startInTmux(t *testing.T, line string) *testenv.Tmux {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		testenv.Missing(t, "tmux is not installed (apt-get install tmux): "+err.Error())
-	}
-	s := &tmuxSession{t: t, name: fmt.Sprintf("lain-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	if out, err := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "30", line).CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
-	return s
-}
-
-func (s *tmuxSession) screen() string {
-	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
-	return string(out)
-}
-
-func (s *tmuxSession) waitFor(text string) string {
-	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if scr := s.screen(); strings.Contains(scr, text) {
-			return scr
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.t.Fatalf("screen never showed %q:\n%s", text, s.screen())
-	return ""
-}
-
-func (s *tmuxSession) keys(keys ...string) {
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
-		s.t.Fatalf("send-keys: %v %s", err, out)
-	}
+	return testenv.StartTmux(t, 120, 30, line)
 }
 
 // pickerHome makes a HOME with kubeconfigs for lab and test, and cluster
@@ -94,32 +56,32 @@ func waitExit(t *testing.T, file string) string {
 func TestClusterPickerInRealTerminal(t *testing.T) {
 	home, line, exitFile := pickerHome(t)
 	s := startInTmux(t, line)
-	scr := s.waitFor("Which cluster?")
+	scr := s.WaitForText(10*time.Second, "Which cluster?")
 	if !strings.Contains(scr, "lab") || !strings.Contains(scr, "test") {
 		t.Fatalf("options not shown:\n%s", scr)
 	}
-	s.keys("Down")
-	s.waitFor("> test")
-	s.keys("Enter")
+	s.Keys("Down")
+	s.WaitForText(10*time.Second, "> test")
+	s.Keys("Enter")
 	if code := waitExit(t, exitFile); code != "0" {
-		t.Fatalf("exit %s:\n%s", code, s.screen())
+		t.Fatalf("exit %s:\n%s", code, s.Screen())
 	}
 	target, _ := os.Readlink(filepath.Join(home, ".kube", "config"))
 	if filepath.Base(target) != "kubeconfig-test" {
-		t.Fatalf("config -> %q\n%s", target, s.screen())
+		t.Fatalf("config -> %q\n%s", target, s.Screen())
 	}
-	s.waitFor("now on cluster test: the test cluster")
+	s.WaitForText(10*time.Second, "now on cluster test: the test cluster")
 }
 
 func TestCtrlCAtPromptExits130(t *testing.T) {
 	home, line, exitFile := pickerHome(t)
 	s := startInTmux(t, line)
-	s.waitFor("Which cluster?")
-	s.keys("C-c")
+	s.WaitForText(10*time.Second, "Which cluster?")
+	s.Keys("C-c")
 	if code := waitExit(t, exitFile); code != "130" {
-		t.Fatalf("exit %s:\n%s", code, s.screen())
+		t.Fatalf("exit %s:\n%s", code, s.Screen())
 	}
-	scr := s.screen()
+	scr := s.Screen()
 	if strings.Contains(scr, "goroutine") || strings.Contains(scr, "panic") || !strings.Contains(scr, "lain: interrupted") {
 		t.Fatalf("screen after Ctrl-C:\n%s", scr)
 	}
@@ -132,9 +94,9 @@ func TestCIOnTerminalNeverPrompts(t *testing.T) {
 	_, line, exitFile := pickerHome(t)
 	s := startInTmux(t, strings.Replace(line, "env -i ", "env -i CI=true ", 1))
 	if code := waitExit(t, exitFile); code != "0" {
-		t.Fatalf("exit %s:\n%s", code, s.screen())
+		t.Fatalf("exit %s:\n%s", code, s.Screen())
 	}
-	scr := s.screen()
+	scr := s.Screen()
 	if strings.Contains(scr, "Which cluster?") || !strings.Contains(scr, "  lab\n  test") {
 		t.Fatalf("screen:\n%s", scr)
 	}

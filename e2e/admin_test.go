@@ -727,13 +727,9 @@ func TestAdminCleanupRegistryDeletesDisabled(t *testing.T) {
 // The full-screen admin status in a real terminal (tmux): it draws the
 // report, q leaves with exit 0 and the terminal settings restored.
 func TestAdminStatusFullScreen(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		testenv.Missing(t, "tmux is not installed (apt-get install tmux): "+err.Error())
-	}
 	ns := NewNamespace(t)
 	env := adminUserEnv(t, ns)
 	dir := t.TempDir()
-	session := fmt.Sprintf("lain-admin-status-%d", time.Now().UnixNano())
 	var script strings.Builder
 	script.WriteString("#!/bin/sh\n")
 	for _, kv := range labEnv("", append(env, "TERM=xterm-256color", "CI=")) {
@@ -744,21 +740,15 @@ func TestAdminStatusFullScreen(t *testing.T) {
 	fmt.Fprintf(&script, "stty -g > %[1]s/before\n%[2]s admin status\necho $? > %[1]s/exit\nstty -g > %[1]s/after\nsleep 60\n", dir, shellQuote(Lab.LainBin))
 	run := filepath.Join(dir, "run.sh")
 	os.WriteFile(run, []byte(script.String()), 0o755)
-	if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", run).CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
-	screen := func() string {
-		out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", session).Output()
-		return string(out)
-	}
+	tm := testenv.StartTmux(t, 120, 40, run)
+	screen := tm.Screen
 	Eventually(t, 20*time.Second, "the report on screen", func() error {
 		if s := screen(); !strings.Contains(s, "unhealthy pods (every namespace):") || !strings.Contains(s, "q: quit") {
 			return fmt.Errorf("screen:\n%s", s)
 		}
 		return nil
 	})
-	exec.Command("tmux", "send-keys", "-t", session, "q").Run()
+	tm.Keys("q")
 	Eventually(t, 10*time.Second, "lain to exit", func() error {
 		if _, err := os.Stat(filepath.Join(dir, "after")); err != nil {
 			return err

@@ -5,7 +5,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,9 +19,9 @@ import (
 // would (see tty_test.go at the repository root for the prompts).
 
 type statusScreen struct {
-	t    *testing.T
-	name string
-	dir  string // exit code and stty settings land here
+	t   *testing.T
+	tm  *testenv.Tmux
+	dir string // exit code and stty settings land here
 }
 
 // startStatusInTmux runs `lain status` for app a in a detached tmux
@@ -30,10 +29,7 @@ type statusScreen struct {
 // exit code.
 func startStatusInTmux(t *testing.T, a *liveApp) *statusScreen {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		testenv.Missing(t, "tmux is not installed (apt-get install tmux): "+err.Error())
-	}
-	s := &statusScreen{t: t, name: fmt.Sprintf("lain-status-%d-%d", os.Getpid(), time.Now().UnixNano()), dir: t.TempDir()}
+	s := &statusScreen{t: t, dir: t.TempDir()}
 	var script strings.Builder
 	script.WriteString("#!/bin/sh\n")
 	for _, kv := range labEnv(a.home, []string{"TERM=xterm-256color", "CI="}) {
@@ -47,18 +43,14 @@ func startStatusInTmux(t *testing.T, a *liveApp) *statusScreen {
 	if err := os.WriteFile(path, []byte(script.String()), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "140", "-y", "40", path).CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	s.tm = testenv.StartTmux(t, 140, 40, path)
 	return s
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func (s *statusScreen) screen() string {
-	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
-	return string(out)
+	return s.tm.Screen()
 }
 
 // waitFor waits until the screen matches re, and returns it.
@@ -77,9 +69,7 @@ func (s *statusScreen) waitFor(re *regexp.Regexp) string {
 
 func (s *statusScreen) keys(keys ...string) {
 	s.t.Helper()
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
-		s.t.Fatalf("send-keys: %v %s", err, out)
-	}
+	s.tm.Keys(keys...)
 }
 
 // exited waits for lain's exit code, then checks that the terminal has its
