@@ -23,6 +23,9 @@ var secretKey = lazy.Regexp(`(?i)(pass(word|wd)?|secret|token|api[_-]?key|access
 //   - for helm's --set, --set-string, --set-file, --set-json and
 //     --set-literal, the value of each secret key, found with helm's own
 //     escaping (\, is a literal comma, {a,b} is one list value);
+//   - the password of a URL's user:password@ in any argument
+//     (postgres://bob:PASS@db, https://oauth2:TOKEN@gitlab), whatever the
+//     key or flag around it;
 //   - every occurrence of a literal in Values, wherever it appears.
 type Masker struct {
 	// Keys are extra keys to mask, matched exactly (e.g. "webhook.url").
@@ -87,6 +90,7 @@ func (m Masker) spans(tool string, args []string) [][]span {
 		default:
 			sp = m.pairSpan(a, 0)
 		}
+		sp = append(sp, urlPasswordSpans(a)...)
 		out[i] = append(sp, m.literalSpans(a)...)
 	}
 	return out
@@ -100,6 +104,31 @@ func (m Masker) pairSpan(a string, at int) []span {
 		return nil
 	}
 	return []span{{at + len(k) + 1, len(a)}}
+}
+
+// urlPasswordSpans masks PASS in every scheme://USER:PASS@HOST of a: the
+// userinfo ends at the last '@' before the authority's end ('/', '?', '#'
+// or the end), as URL parsers read it, so a password holding '@' or ':' is
+// hidden whole.
+func urlPasswordSpans(a string) []span {
+	var out []span
+	for from := 0; ; {
+		i := strings.Index(a[from:], "://")
+		if i < 0 {
+			return out
+		}
+		auth := from + i + len("://")
+		end := len(a)
+		if j := strings.IndexAny(a[auth:], "/?#"); j >= 0 {
+			end = auth + j
+		}
+		if at := strings.LastIndexByte(a[auth:end], '@'); at >= 0 {
+			if colon := strings.IndexByte(a[auth:auth+at], ':'); colon >= 0 {
+				out = append(out, span{auth + colon + 1, auth + at})
+			}
+		}
+		from = auth
+	}
 }
 
 // literalSpans masks every occurrence of each literal secret in a,

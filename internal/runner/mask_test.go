@@ -43,6 +43,11 @@ func TestMaskFollowsEachToolsGrammar(t *testing.T) {
 		{"kubectl", []string{"create", "secret", "generic", "x", "--from-literal=password=a,b"}, "kubectl create secret generic x --from-literal=password=***"},
 		{"kubectl", []string{"create", "secret", "generic", "x", "--from-literal", "password=a b"}, "kubectl create secret generic x --from-literal password=***"},
 		{"helm", []string{"repo", "add", "--pass-credentials", "r", "https://x"}, "helm repo add --pass-credentials r https://x"},
+		// A URL's password, whatever key or flag carries it.
+		{"helm", []string{"--set", "env.DATABASE_URL=postgres://u:pa55@db/x,b=1"}, "helm --set env.DATABASE_URL=postgres://u:***@db/x,b=1"},
+		{"docker", []string{"build", "--build-arg", "REG=https://bob:s3@cr:et@npm.example.com/", "."}, "docker build --build-arg REG=https://bob:***@npm.example.com/ ."},
+		{"git", []string{"clone", "https://oauth2:tok@gitlab/x.git", "ssh://git@host/y"}, "git clone https://oauth2:***@gitlab/x.git ssh://git@host/y"},
+		{"curl", []string{"http://a:1@h?u=ftp://b:2@i#x"}, `curl http://a:***'@h?u=ftp://b:'***'@i#x'`},
 	}
 	for _, c := range cases {
 		if got := CommandLine(Masker{}, c.tool, c.args); got != c.want {
