@@ -44,6 +44,10 @@ func (m Masker) isSecretKey(k string) bool {
 	return secretKey().MatchString(k)
 }
 
+// SecretName reports whether a key or variable name looks secret (its
+// value is masked when printed): NPM_TOKEN, db.password, API_KEY...
+func SecretName(k string) bool { return Masker{}.isSecretKey(k) }
+
 // span is a masked part of one argument: bytes [from, to). An empty span
 // still prints *** (an empty password is shown as hidden, not as absent).
 type span struct{ from, to int }
