@@ -250,3 +250,16 @@ func FuzzMask(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkNoLeak(t, s) })
 }
+
+// helm refuses an item without '=' and quotes it: lain refuses it first.
+func TestSetItemWithoutValue(t *testing.T) {
+	for s, want := range map[string]bool{
+		"token=tok1,tok2": true, "a": true, "a=1,b": true, `a=1\,b`: false, "a=1,b=2": false,
+		"a=1,": false, "a=1,,b=2": false, "a=": false, "l={x,y},b=2": false, "l={x,y": false,
+		`a\,b=1`: false, "a[0]=x,y=1": false, "": false,
+	} {
+		if got := SetItemWithoutValue(s); got != want {
+			t.Errorf("%q: got %v, want %v", s, got, want)
+		}
+	}
+}
