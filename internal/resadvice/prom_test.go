@@ -261,3 +261,24 @@ func TestAdviseIgnoresNaNAndInf(t *testing.T) {
 		t.Errorf("nan: %+v", res[1])
 	}
 }
+
+// A hosted Prometheus behind basic auth has its password in the URL: no
+// message prints it (unreachable, not Prometheus, not a URL at all).
+func TestMessagesNeverPrintThePassword(t *testing.T) {
+	s := httptest.NewServer(http.NotFoundHandler())
+	closed := strings.Replace(s.URL, "http://", "http://admin:SEKRITP@", 1)
+	s.Close()
+	not := strings.Replace(serve(t, &fakeProm{}), "http://", "http://admin:SEKRITP@", 1) + "/not-prometheus"
+	for _, u := range []string{closed, not, "http://admin:SEKRITP@127.0.0.1:9090/%zz"} {
+		a := &Advisor{Client: &Client{URL: u}, Templates: TemplatesFrom(nil), Range: "7d", Now: time.Now}
+		_, err := a.Advise(context.Background(), "app", []Proc{{Name: "web"}})
+		if err == nil || strings.Contains(err.Error(), "SEKRIT") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	var b strings.Builder
+	WriteFragment(&b, "prod", Source{URL: closed, Range: "7d"}, nil)
+	if strings.Contains(b.String(), "SEKRIT") {
+		t.Error(b.String())
+	}
+}
