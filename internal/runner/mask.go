@@ -76,6 +76,12 @@ func (m Masker) spans(tool string, args []string) [][]span {
 			sp = []span{{0, len(a)}}
 		case read != valuePlain:
 			sp = m.setSpans(read, a, 0)
+		case len(a) > 2 && a[0] == '-' && a[1] != '-' && g.short[a[:2]]:
+			sp = []span{{2, len(a)}} // docker login -pVALUE: the value is attached
+		case len(a) > 2 && a[0] == '-' && a[1] != '-' && g.shortPair[a[:2]]:
+			sp = m.pairSpan(a, 2) // docker run -eKEY=VALUE
+		case authHeader(a) > 0:
+			sp = []span{{authHeader(a), len(a)}}
 		case len(a) > 1 && a[0] == '-':
 			name, _, hasValue := strings.Cut(a, "=")
 			at := len(name) + 1
@@ -190,6 +196,20 @@ type grammar struct {
 	noValue map[string]bool
 	// short are one-letter flags that take a secret value (docker login -p).
 	short map[string]bool
+	// shortPair are one-letter flags whose value is KEY=VALUE, which may be
+	// attached (docker run -eKEY=VALUE).
+	shortPair map[string]bool
+}
+
+// authHeader is where the credentials start in an HTTP Authorization
+// header given as an argument (curl -H 'Authorization: Bearer TOKEN'), or 0.
+func authHeader(a string) int {
+	for _, h := range []string{"authorization:", "proxy-authorization:"} {
+		if len(a) >= len(h) && strings.EqualFold(a[:len(h)], h) {
+			return len(h)
+		}
+	}
+	return 0
 }
 
 func (g grammar) secretFlag(m Masker, name string) bool {
@@ -214,6 +234,7 @@ func grammarFor(tool string, args []string) grammar {
 		}
 		g.noValue["--pass-credentials"] = true
 	case "docker":
+		g.shortPair = map[string]bool{"-e": true}
 		if len(args) > 0 && args[0] == "login" {
 			g.short = map[string]bool{"-p": true}
 		}

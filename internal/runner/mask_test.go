@@ -43,6 +43,10 @@ func TestMaskFollowsEachToolsGrammar(t *testing.T) {
 		{"kubectl", []string{"create", "secret", "generic", "x", "--from-literal=password=a,b"}, "kubectl create secret generic x --from-literal=password=***"},
 		{"kubectl", []string{"create", "secret", "generic", "x", "--from-literal", "password=a b"}, "kubectl create secret generic x --from-literal password=***"},
 		{"helm", []string{"repo", "add", "--pass-credentials", "r", "https://x"}, "helm repo add --pass-credentials r https://x"},
+		// Values attached to one-letter flags; HTTP credentials.
+		{"docker", []string{"login", "-u", "bob", "-pSEKRIT", "reg"}, "docker login -u bob -p*** reg"},
+		{"docker", []string{"run", "-eAPI_TOKEN=a,b", "-eMODE=x", "img"}, "docker run -eAPI_TOKEN=*** -eMODE=x img"},
+		{"kubectl", []string{"exec", "p", "--", "curl", "-H", "Authorization: Bearer SEKRIT", "x"}, "kubectl exec p -- curl -H Authorization:*** x"},
 		// A URL's password, whatever key or flag carries it.
 		{"helm", []string{"--set", "env.DATABASE_URL=postgres://u:pa55@db/x,b=1"}, "helm --set env.DATABASE_URL=postgres://u:***@db/x,b=1"},
 		{"docker", []string{"build", "--build-arg", "REG=https://bob:s3@cr:et@npm.example.com/", "."}, "docker build --build-arg REG=https://bob:***@npm.example.com/ ."},
