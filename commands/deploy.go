@@ -110,6 +110,9 @@ func runDeploy(ctx context.Context, o *DeployOptions) error {
 
 // prepareDeploy loads the app and builds the deployer and request.
 func (o *DeployOptions) prepareDeploy(ctx context.Context) (*deploy.Deployer, *deploy.Request, func(), error) {
+	if err := helmargs.CheckSets(o.Sets); err != nil {
+		return nil, nil, nil, err
+	}
 	t, err := loadForHelm(ctx, o.Dir, o.Cluster, o.Runner, o.Getenv, o.Values)
 	if err != nil {
 		return nil, nil, nil, err

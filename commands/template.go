@@ -65,6 +65,9 @@ and print the manifests. Nothing is sent to the cluster.`,
 }
 
 func runTemplate(ctx context.Context, o *TemplateOptions) error {
+	if err := helmargs.CheckSets(o.Sets); err != nil {
+		return err
+	}
 	t, err := loadForHelm(ctx, o.Dir, o.Cluster, o.Runner, o.Getenv, o.Values)
 	if err != nil {
 		return err

@@ -8,10 +8,12 @@ package helmargs
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/lain-cli/lain/internal/app"
+	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/runner"
 )
@@ -107,4 +109,17 @@ func Gather(ctx context.Context, r runner.Runner, a *app.App, cfg *clusterconfig
 		o.CanaryValues = app.CanaryValuesName
 	}
 	return o, cleanup, nil
+}
+
+// CheckSets refuses a user's --set values that helm would refuse while
+// printing part of them, before helm sees them (the message never quotes
+// the value: it may be a secret).
+func CheckSets(sets []string) error {
+	for i, s := range sets {
+		if runner.SetItemWithoutValue(s) {
+			return clierr.Usage(fmt.Sprintf("--set #%d: a ',' that is not escaped ends the value, and the text after it has no '=' (helm would refuse it)", i+1),
+				`write a comma inside a value as \, (--set 'KEY=a\,b'), or pass each KEY=VALUE in its own --set`)
+		}
+	}
+	return nil
 }

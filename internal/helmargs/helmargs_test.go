@@ -83,3 +83,15 @@ func TestGatherFindsTheFilesAndAsksGit(t *testing.T) {
 		t.Errorf("%+v", o)
 	}
 }
+
+// token=tok1,tok2 made helm print `key "tok2" has no value`: lain refuses
+// it first, without quoting any of it.
+func TestCheckSetsRefusesWithoutQuotingTheValue(t *testing.T) {
+	if err := CheckSets([]string{"imageTag=1", `env.TOKEN=a\,b`}); err != nil {
+		t.Fatal(err)
+	}
+	err := CheckSets([]string{"imageTag=1", "env.API_TOKEN=tok1,SEKRIT"})
+	if err == nil || strings.Contains(err.Error(), "SEKRIT") || !strings.Contains(err.Error(), "--set #2") {
+		t.Fatal(err)
+	}
+}

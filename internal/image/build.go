@@ -159,10 +159,15 @@ func (b *Builder) stage(ctx context.Context, r Request, stage Stage, image strin
 	}
 	b.warnBuildArgs(r.Spec)
 	args := []string{"build", "--pull", "-t", image, "--target", string(stage), "-f", DockerfileName}
+	var fromEnv []string
 	for _, a := range r.Spec.BuildArgs {
 		args = append(args, "--build-arg", a.Flag())
+		if a.Secret {
+			fromEnv = append(fromEnv, a.Name)
+		}
 	}
 	c := b.Docker.Cmd(append(args, ".")...)
+	c.Mask.Keys = append(c.Mask.Keys, fromEnv...)
 	c.Dir, c.Mutates = r.Dir, true
 	if b.DryRun {
 		fmt.Fprintf(b.ErrOut, "# %s that lain build would write:\n%s", DockerfileName, dockerfile)

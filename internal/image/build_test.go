@@ -268,3 +268,23 @@ func TestDaemonUnreachableSaysWhichDaemon(t *testing.T) {
 		t.Fatal("not every failure is the daemon's")
 	}
 }
+
+// A build arg filled from the caller's environment is often a token kept
+// out of git: whatever its name, the printed command hides its value.
+func TestBuildArgsFromTheEnvironmentAreMasked(t *testing.T) {
+	env := func(k string) string { return map[string]string{"MY_GL_TOKEN": "SEKRITB"}[k] }
+	s, err := ParseSpec("shop", values(t, "build: {base: b, script: [make]}\nbuild_args: {GITLAB_PAT: \"x${MY_GL_TOKEN}\", MODE: prod}"), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &runner.Recorder{DryRun: true}
+	b, _ := builder(rec, nil)
+	b.DryRun = true
+	if _, err := b.Build(context.Background(), Request{Dir: appDir(t, nil), Registry: "r", Spec: s, Tag: "latest"}); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.String()
+	if strings.Contains(got, "SEKRITB") || !strings.Contains(got, "--build-arg GITLAB_PAT=*** --build-arg MODE=prod .") {
+		t.Fatal(got)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/runner"
 )
 
 // DefaultWorkdir is where the app lives inside its image (build.workdir and
@@ -61,6 +63,10 @@ type BuildArg struct {
 	Value string
 	// FromEnv: the value is the caller's $NAME (docker reads it).
 	FromEnv bool
+	// Secret: Value was written with $VAR / ${VAR} naming a variable that
+	// looks secret (${NPM_TOKEN}), so the printed command masks it whatever
+	// the build arg's own name.
+	Secret bool
 }
 
 // Flag is the --build-arg value: NAME alone when docker reads the caller's
@@ -239,7 +245,12 @@ func buildArgs(v any, getenv func(string) string) ([]BuildArg, error) {
 		}
 		sort.Strings(names)
 		for _, k := range names {
-			out = append(out, BuildArg{Name: k, Value: os.Expand(str(args[k]), getenv)})
+			secret := false
+			value := os.Expand(str(args[k]), func(name string) string {
+				secret = secret || runner.SecretName(name)
+				return getenv(name)
+			})
+			out = append(out, BuildArg{Name: k, Value: value, Secret: secret})
 		}
 	default:
 		return nil, &SpecError{Key: "build_args", Msg: "must be a list of variable names (taken from your environment) or a map of NAME: value"}

@@ -9,15 +9,17 @@ import (
 
 // The default PromQL, for the metric names kubelet and cAdvisor give every
 // container (container_cpu_usage_seconds_total, container_memory_working_set_bytes,
-// labelled with the container's name, which lain's chart sets to
-// <appname>-<proc>), so a team only has to set the prometheus URL. Both take
-// the largest pod of the proc: requests and limits are per pod.
+// labelled with the container's and the pod's names), so a team only has to
+// set the prometheus URL. lain's chart names the container after the proc
+// and the pods <appname>-<proc>-...: both are matched, so that proc "admin"
+// never takes in proc "admin-api" and another app's "web". Both take the
+// largest pod of the proc: requests and limits are per pod.
 const (
 	// DefaultCPU is the proc's CPU in millicores, as a range query.
-	DefaultCPU = `max(rate(container_cpu_usage_seconds_total{{container="{appname}-{proc_name}"}}[5m])) * 1000`
+	DefaultCPU = `max(rate(container_cpu_usage_seconds_total{{container="{proc_name}",pod=~"{appname}-{proc_name}-.+"}}[5m])) * 1000`
 	// DefaultMemoryQuantile is the 95th percentile of the proc's memory in
 	// bytes over the range, as an instant query.
-	DefaultMemoryQuantile = `max(quantile_over_time(0.95, container_memory_working_set_bytes{{container="{appname}-{proc_name}"}}[{range}]))`
+	DefaultMemoryQuantile = `max(quantile_over_time(0.95, container_memory_working_set_bytes{{container="{proc_name}",pod=~"{appname}-{proc_name}-.+"}}[{range}]))`
 )
 
 // Templates are the cluster values' pql_template, defaults filled in.

@@ -91,7 +91,7 @@ func WriteTable(w io.Writer, results []Result) error {
 // WriteFragment prints a values-<cluster>.yaml fragment with the advised
 // resources of every proc that has advice; the others are comments after it.
 func WriteFragment(w io.Writer, cluster string, src Source, results []Result) {
-	fmt.Fprintf(w, "# chart/values-%s.yaml: resources advised from Prometheus (%s) over the last %s\n", cluster, src.URL, src.Range)
+	fmt.Fprintf(w, "# chart/values-%s.yaml: resources advised from Prometheus (%s) over the last %s\n", cluster, shownURL(src.URL), src.Range)
 	kind := ""
 	var notes []string
 	for _, r := range results {

@@ -67,7 +67,7 @@ func (c *Client) QueryRange(ctx context.Context, q string, start, end time.Time,
 		Values [][2]any          `json:"values"`
 	}
 	if err := json.Unmarshal(data.Result, &raw); err != nil {
-		return nil, fmt.Errorf("Prometheus %s: unexpected answer to a range query: %v", c.URL, err)
+		return nil, fmt.Errorf("Prometheus %s: unexpected answer to a range query: %v", shownURL(c.URL), err)
 	}
 	out := make([]Series, 0, len(raw))
 	for _, r := range raw {
@@ -75,7 +75,7 @@ func (c *Client) QueryRange(ctx context.Context, q string, start, end time.Time,
 		for _, v := range r.Values {
 			p, err := parsePoint(v)
 			if err != nil {
-				return nil, fmt.Errorf("Prometheus %s: %v", c.URL, err)
+				return nil, fmt.Errorf("Prometheus %s: %v", shownURL(c.URL), err)
 			}
 			s.Points = append(s.Points, p)
 		}
@@ -94,11 +94,11 @@ func (c *Client) Query(ctx context.Context, q string, at time.Time) ([]Series, e
 	if data.ResultType == "scalar" {
 		var v [2]any
 		if err := json.Unmarshal(data.Result, &v); err != nil {
-			return nil, fmt.Errorf("Prometheus %s: unexpected scalar: %v", c.URL, err)
+			return nil, fmt.Errorf("Prometheus %s: unexpected scalar: %v", shownURL(c.URL), err)
 		}
 		p, err := parsePoint(v)
 		if err != nil {
-			return nil, fmt.Errorf("Prometheus %s: %v", c.URL, err)
+			return nil, fmt.Errorf("Prometheus %s: %v", shownURL(c.URL), err)
 		}
 		return []Series{{Points: []Point{p}}}, nil
 	}
@@ -107,13 +107,13 @@ func (c *Client) Query(ctx context.Context, q string, at time.Time) ([]Series, e
 		Value  [2]any            `json:"value"`
 	}
 	if err := json.Unmarshal(data.Result, &raw); err != nil {
-		return nil, fmt.Errorf("Prometheus %s: unexpected answer to a query: %v", c.URL, err)
+		return nil, fmt.Errorf("Prometheus %s: unexpected answer to a query: %v", shownURL(c.URL), err)
 	}
 	out := make([]Series, 0, len(raw))
 	for _, r := range raw {
 		p, err := parsePoint(r.Value)
 		if err != nil {
-			return nil, fmt.Errorf("Prometheus %s: %v", c.URL, err)
+			return nil, fmt.Errorf("Prometheus %s: %v", shownURL(c.URL), err)
 		}
 		out = append(out, Series{Metric: r.Metric, Points: []Point{p}})
 	}
@@ -126,7 +126,11 @@ func (c *Client) post(ctx context.Context, path string, form url.Values) (*apiDa
 	u := strings.TrimRight(c.URL, "/") + path
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, fmt.Errorf("Prometheus %s: %v", c.URL, err)
+		var ue *url.Error // it quotes the URL whole, a password included
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("Prometheus %s: %v", shownURL(c.URL), err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	hc := c.HTTP
@@ -135,19 +139,19 @@ func (c *Client) post(ctx context.Context, path string, form url.Values) (*apiDa
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, &UnreachableError{URL: c.URL, Err: err}
+		return nil, &UnreachableError{URL: shownURL(c.URL), Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return nil, &UnreachableError{URL: c.URL, Err: err}
+		return nil, &UnreachableError{URL: shownURL(c.URL), Err: err}
 	}
 	var r apiResponse
 	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("Prometheus %s answered %s to %s, not the API's JSON: %s", c.URL, resp.Status, path, snippet(body))
+		return nil, fmt.Errorf("Prometheus %s answered %s to %s, not the API's JSON: %s", shownURL(c.URL), resp.Status, path, snippet(body))
 	}
 	if r.Status != "success" {
-		return nil, fmt.Errorf("Prometheus %s: %s: %s", c.URL, r.ErrorType, r.Error)
+		return nil, fmt.Errorf("Prometheus %s: %s: %s", shownURL(c.URL), r.ErrorType, r.Error)
 	}
 	return &r.Data, nil
 }
@@ -192,4 +196,14 @@ func snippet(b []byte) string {
 		s = s[:120] + "..."
 	}
 	return strconv.Quote(s)
+}
+
+// shownURL is a Prometheus URL as lain prints it: a password in it (hosted
+// Prometheus behind basic auth) is replaced, as url.URL.Redacted does.
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(the prometheus URL of the cluster values)"
+	}
+	return u.Redacted()
 }

@@ -75,10 +75,10 @@ func (f *fakeProm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// procOf finds the proc in a default-template query: container="app-PROC".
+// procOf finds the proc in a default-template query: pod=~"app-PROC-.+".
 func procOf(q string) string {
-	_, rest, _ := strings.Cut(q, `container="app-`)
-	p, _, _ := strings.Cut(rest, `"`)
+	_, rest, _ := strings.Cut(q, `pod=~"app-`)
+	p, _, _ := strings.Cut(rest, `-.+"`)
 	return p
 }
 
@@ -140,12 +140,12 @@ func TestAdviseAgainstPrometheusAPI(t *testing.T) {
 	// range query over the last 7d with a step keeping 1,440 points
 	q := f.asked[0]
 	if q["path"] != "/api/v1/query" || q["time"] != "1796126400.000" ||
-		q["query"] != `max(quantile_over_time(0.95, container_memory_working_set_bytes{container="app-web"}[7d]))` {
+		q["query"] != `max(quantile_over_time(0.95, container_memory_working_set_bytes{container="web",pod=~"app-web-.+"}[7d]))` {
 		t.Errorf("memory query: %v", q)
 	}
 	q = f.asked[1]
 	if q["path"] != "/api/v1/query_range" || q["step"] != "420" || q["end"] != "1796126400.000" || q["start"] != "1795521600.000" ||
-		q["query"] != `max(rate(container_cpu_usage_seconds_total{container="app-web"}[5m])) * 1000` {
+		q["query"] != `max(rate(container_cpu_usage_seconds_total{container="web",pod=~"app-web-.+"}[5m])) * 1000` {
 		t.Errorf("cpu query: %v", q)
 	}
 	// no CPU question for a proc without memory data
@@ -259,5 +259,26 @@ func TestAdviseIgnoresNaNAndInf(t *testing.T) {
 	}
 	if res[1].Status != NoData {
 		t.Errorf("nan: %+v", res[1])
+	}
+}
+
+// A hosted Prometheus behind basic auth has its password in the URL: no
+// message prints it (unreachable, not Prometheus, not a URL at all).
+func TestMessagesNeverPrintThePassword(t *testing.T) {
+	s := httptest.NewServer(http.NotFoundHandler())
+	closed := strings.Replace(s.URL, "http://", "http://admin:SEKRITP@", 1)
+	s.Close()
+	not := strings.Replace(serve(t, &fakeProm{}), "http://", "http://admin:SEKRITP@", 1) + "/not-prometheus"
+	for _, u := range []string{closed, not, "http://admin:SEKRITP@127.0.0.1:9090/%zz"} {
+		a := &Advisor{Client: &Client{URL: u}, Templates: TemplatesFrom(nil), Range: "7d", Now: time.Now}
+		_, err := a.Advise(context.Background(), "app", []Proc{{Name: "web"}})
+		if err == nil || strings.Contains(err.Error(), "SEKRIT") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	var b strings.Builder
+	WriteFragment(&b, "prod", Source{URL: closed, Range: "7d"}, nil)
+	if strings.Contains(b.String(), "SEKRIT") {
+		t.Error(b.String())
 	}
 }

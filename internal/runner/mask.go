@@ -23,6 +23,9 @@ var secretKey = lazy.Regexp(`(?i)(pass(word|wd)?|secret|token|api[_-]?key|access
 //   - for helm's --set, --set-string, --set-file, --set-json and
 //     --set-literal, the value of each secret key, found with helm's own
 //     escaping (\, is a literal comma, {a,b} is one list value);
+//   - the password of a URL's user:password@ in any argument
+//     (postgres://bob:PASS@db, https://oauth2:TOKEN@gitlab), whatever the
+//     key or flag around it;
 //   - every occurrence of a literal in Values, wherever it appears.
 type Masker struct {
 	// Keys are extra keys to mask, matched exactly (e.g. "webhook.url").
@@ -40,6 +43,10 @@ func (m Masker) isSecretKey(k string) bool {
 	}
 	return secretKey().MatchString(k)
 }
+
+// SecretName reports whether a key or variable name looks secret (its
+// value is masked when printed): NPM_TOKEN, db.password, API_KEY...
+func SecretName(k string) bool { return Masker{}.isSecretKey(k) }
 
 // span is a masked part of one argument: bytes [from, to). An empty span
 // still prints *** (an empty password is shown as hidden, not as absent).
@@ -69,6 +76,12 @@ func (m Masker) spans(tool string, args []string) [][]span {
 			sp = []span{{0, len(a)}}
 		case read != valuePlain:
 			sp = m.setSpans(read, a, 0)
+		case len(a) > 2 && a[0] == '-' && a[1] != '-' && g.short[a[:2]]:
+			sp = []span{{2, len(a)}} // docker login -pVALUE: the value is attached
+		case len(a) > 2 && a[0] == '-' && a[1] != '-' && g.shortPair[a[:2]]:
+			sp = m.pairSpan(a, 2) // docker run -eKEY=VALUE
+		case authHeader(a) > 0:
+			sp = []span{{authHeader(a), len(a)}}
 		case len(a) > 1 && a[0] == '-':
 			name, _, hasValue := strings.Cut(a, "=")
 			at := len(name) + 1
@@ -87,6 +100,7 @@ func (m Masker) spans(tool string, args []string) [][]span {
 		default:
 			sp = m.pairSpan(a, 0)
 		}
+		sp = append(sp, urlPasswordSpans(a)...)
 		out[i] = append(sp, m.literalSpans(a)...)
 	}
 	return out
@@ -100,6 +114,31 @@ func (m Masker) pairSpan(a string, at int) []span {
 		return nil
 	}
 	return []span{{at + len(k) + 1, len(a)}}
+}
+
+// urlPasswordSpans masks PASS in every scheme://USER:PASS@HOST of a: the
+// userinfo ends at the last '@' before the authority's end ('/', '?', '#'
+// or the end), as URL parsers read it, so a password holding '@' or ':' is
+// hidden whole.
+func urlPasswordSpans(a string) []span {
+	var out []span
+	for from := 0; ; {
+		i := strings.Index(a[from:], "://")
+		if i < 0 {
+			return out
+		}
+		auth := from + i + len("://")
+		end := len(a)
+		if j := strings.IndexAny(a[auth:], "/?#"); j >= 0 {
+			end = auth + j
+		}
+		if at := strings.LastIndexByte(a[auth:end], '@'); at >= 0 {
+			if colon := strings.IndexByte(a[auth:auth+at], ':'); colon >= 0 {
+				out = append(out, span{auth + colon + 1, auth + at})
+			}
+		}
+		from = auth
+	}
 }
 
 // literalSpans masks every occurrence of each literal secret in a,
@@ -157,6 +196,20 @@ type grammar struct {
 	noValue map[string]bool
 	// short are one-letter flags that take a secret value (docker login -p).
 	short map[string]bool
+	// shortPair are one-letter flags whose value is KEY=VALUE, which may be
+	// attached (docker run -eKEY=VALUE).
+	shortPair map[string]bool
+}
+
+// authHeader is where the credentials start in an HTTP Authorization
+// header given as an argument (curl -H 'Authorization: Bearer TOKEN'), or 0.
+func authHeader(a string) int {
+	for _, h := range []string{"authorization:", "proxy-authorization:"} {
+		if len(a) >= len(h) && strings.EqualFold(a[:len(h)], h) {
+			return len(h)
+		}
+	}
+	return 0
 }
 
 func (g grammar) secretFlag(m Masker, name string) bool {
@@ -181,6 +234,7 @@ func grammarFor(tool string, args []string) grammar {
 		}
 		g.noValue["--pass-credentials"] = true
 	case "docker":
+		g.shortPair = map[string]bool{"-e": true}
 		if len(args) > 0 && args[0] == "login" {
 			g.short = map[string]bool{"-p": true}
 		}

@@ -132,3 +132,25 @@ func setValueEnd(kind valueKind, s string, from int) int {
 	}
 	return len(s)
 }
+
+// SetItemWithoutValue reports whether helm would refuse a --set or
+// --set-string value s for an item with no '=' (a ',' left unescaped inside
+// a value): helm's message quotes that item, which is often the rest of a
+// secret (token=tok1,tok2 prints key "tok2" has no value).
+func SetItemWithoutValue(s string) bool {
+	for i := 0; i < len(s); {
+		key, end := setKey(s, i, false)
+		if end >= len(s) || s[end] == ',' {
+			if key != "" {
+				return true
+			}
+			i = end + 1
+			continue
+		}
+		i = setValueEnd(valueSet, s, end+1)
+		if i < len(s) && s[i] == ',' {
+			i++
+		}
+	}
+	return false
+}

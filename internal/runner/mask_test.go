@@ -43,6 +43,15 @@ func TestMaskFollowsEachToolsGrammar(t *testing.T) {
 		{"kubectl", []string{"create", "secret", "generic", "x", "--from-literal=password=a,b"}, "kubectl create secret generic x --from-literal=password=***"},
 		{"kubectl", []string{"create", "secret", "generic", "x", "--from-literal", "password=a b"}, "kubectl create secret generic x --from-literal password=***"},
 		{"helm", []string{"repo", "add", "--pass-credentials", "r", "https://x"}, "helm repo add --pass-credentials r https://x"},
+		// Values attached to one-letter flags; HTTP credentials.
+		{"docker", []string{"login", "-u", "bob", "-pSEKRIT", "reg"}, "docker login -u bob -p*** reg"},
+		{"docker", []string{"run", "-eAPI_TOKEN=a,b", "-eMODE=x", "img"}, "docker run -eAPI_TOKEN=*** -eMODE=x img"},
+		{"kubectl", []string{"exec", "p", "--", "curl", "-H", "Authorization: Bearer SEKRIT", "x"}, "kubectl exec p -- curl -H Authorization:*** x"},
+		// A URL's password, whatever key or flag carries it.
+		{"helm", []string{"--set", "env.DATABASE_URL=postgres://u:pa55@db/x,b=1"}, "helm --set env.DATABASE_URL=postgres://u:***@db/x,b=1"},
+		{"docker", []string{"build", "--build-arg", "REG=https://bob:s3@cr:et@npm.example.com/", "."}, "docker build --build-arg REG=https://bob:***@npm.example.com/ ."},
+		{"git", []string{"clone", "https://oauth2:tok@gitlab/x.git", "ssh://git@host/y"}, "git clone https://oauth2:***@gitlab/x.git ssh://git@host/y"},
+		{"curl", []string{"http://a:1@h?u=ftp://b:2@i#x"}, `curl http://a:***'@h?u=ftp://b:'***'@i#x'`},
 	}
 	for _, c := range cases {
 		if got := CommandLine(Masker{}, c.tool, c.args); got != c.want {
@@ -244,4 +253,17 @@ func FuzzMask(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkNoLeak(t, s) })
+}
+
+// helm refuses an item without '=' and quotes it: lain refuses it first.
+func TestSetItemWithoutValue(t *testing.T) {
+	for s, want := range map[string]bool{
+		"token=tok1,tok2": true, "a": true, "a=1,b": true, `a=1\,b`: false, "a=1,b=2": false,
+		"a=1,": false, "a=1,,b=2": false, "a=": false, "l={x,y},b=2": false, "l={x,y": false,
+		`a\,b=1`: false, "a[0]=x,y=1": false, "": false,
+	} {
+		if got := SetItemWithoutValue(s); got != want {
+			t.Errorf("%q: got %v, want %v", s, got, want)
+		}
+	}
 }

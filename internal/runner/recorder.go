@@ -43,7 +43,10 @@ func (r *Recorder) OnError(prefix string, err error) {
 // Run records c and returns the first matching canned answer (empty success
 // when none matches).
 func (r *Recorder) Run(_ context.Context, c Cmd) (Result, error) {
-	line := CommandLine(r.Masker, c.Name, c.Args)
+	m := r.Masker // with c's own secrets, as Exec.Line prints it
+	m.Keys = append(append([]string{}, m.Keys...), c.Mask.Keys...)
+	m.Values = append(append([]string{}, m.Values...), c.Mask.Values...)
+	line := CommandLine(m, c.Name, c.Args)
 	r.Lines = append(r.Lines, line)
 	r.Cmds = append(r.Cmds, c)
 	if c.Mutates && r.DryRun {

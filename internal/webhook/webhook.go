@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -196,6 +197,11 @@ func Send(ctx context.Context, client *http.Client, c Config, m Message) error {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
+		// net/http's error quotes the whole URL, the bot's token included.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return fmt.Errorf("webhook %s: %w", redact(c.URL), err)
 	}
 	defer resp.Body.Close()

@@ -68,3 +68,15 @@ func TestSend(t *testing.T) {
 		t.Fatal("sent for a cluster not listed")
 	}
 }
+
+// net/http's errors quote the URL: the token in its path must not reach
+// the message (a refused connection, an unknown host, a timeout).
+func TestSendErrorsNeverQuoteTheToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	hook := srv.URL + "/services/T0/B0/SEKRITHOOK"
+	srv.Close() // connection refused
+	err := Send(context.Background(), http.DefaultClient, Config{URL: hook}, Message{App: "a", Cluster: "c", Event: "message", Say: "hi"})
+	if err == nil || strings.Contains(err.Error(), "SEKRIT") || !strings.Contains(err.Error(), "/***") {
+		t.Fatal(err)
+	}
+}
