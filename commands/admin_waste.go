@@ -86,7 +86,7 @@ func runAdminListWaste(ctx context.Context, o *AdminListWasteOptions) error {
 	tw := tabwriter.NewWriter(o.IO.Out, 0, 8, 3, ' ', 0)
 	fmt.Fprintln(tw, "NAMESPACE\tDEPLOYMENT\tREPLICAS\tCPU REQUEST\tCPU TOP\tWASTE\tDEPLOYED BY")
 	for _, w := range waste {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%dm\t%dm\t%s\n", w.Namespace, w.Name, w.Replicas, w.RequestCPU, w.CPUTop, w.Millicores(),
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%dm\t%dm\t%dm\t%s\n", w.Namespace, w.Name, w.Replicas, w.RequestMillicores(), w.CPUTop, w.Millicores(),
 			orDash(releases.User(ctx, w.Namespace, w.Release)))
 	}
 	return tw.Flush()

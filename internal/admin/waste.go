@@ -24,8 +24,14 @@ type Waste struct {
 // Millicores is the CPU requested and unused by all replicas together:
 // (request - top) x replicas.
 func (w Waste) Millicores() int64 {
+	return (w.RequestMillicores() - w.CPUTop) * int64(w.Replicas)
+}
+
+// RequestMillicores is the CPU request of one pod in millicores (the API
+// server writes 1000m as 1).
+func (w Waste) RequestMillicores() int64 {
 	req, _ := resadvice.CPUMillicores(w.RequestCPU)
-	return (int64(req) - w.CPUTop) * int64(w.Replicas)
+	return int64(req)
 }
 
 type wasteDeploymentList struct {
