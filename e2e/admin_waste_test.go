@@ -103,4 +103,37 @@ func TestAdminListWaste(t *testing.T) {
 	if took := time.Since(began); took > 20*time.Second {
 		t.Errorf("took %v with a stopped Prometheus (cap 10 s)", took)
 	}
+
+	// one that accepts and never answers: one error, at the 10 s cap
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		var held []net.Conn // open, unanswered, until the listener closes
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	url := "http://" + silent.Addr().String()
+	env = []string{"CI=true", "CLUSTER_VALUES_DIR=" + clusterValuesWithPrometheus(t, "prometheus: "+url)}
+	began = time.Now()
+	r = Lain(t, Cmd{Args: []string{"admin", "list-waste"}, Home: home, Env: env})
+	took := time.Since(began)
+	if r.Code == 0 || strings.Count(r.Stderr, "Prometheus "+url+" did not answer in time") != 1 || r.Stdout != "" {
+		t.Errorf("with a silent Prometheus: %s", r)
+	}
+	if took < 9*time.Second || took > 20*time.Second {
+		t.Errorf("took %v with a silent Prometheus (cap 10 s)", took)
+	}
 }

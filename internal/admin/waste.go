@@ -123,10 +123,15 @@ type Prometheus struct {
 // questions share resadvice.Timeout; the first error (an unreachable
 // server) ends them.
 func MeasureWaste(ctx context.Context, p Prometheus, cands []Waste, values func(Waste) map[string]any) (waste []Waste, skipped []Skipped, err error) {
+	// the releases' values first (helm): the cap is Prometheus's alone
+	ranges := make([]string, len(cands))
+	for i, c := range cands {
+		ranges[i] = resadvice.RangeOf(values(c))
+	}
 	ctx, cancel := context.WithTimeout(ctx, resadvice.Timeout)
 	defer cancel()
-	for _, c := range cands {
-		adv := &resadvice.Advisor{Client: p.Client, Templates: p.Templates, Range: resadvice.RangeOf(values(c)), Now: p.Now}
+	for i, c := range cands {
+		adv := &resadvice.Advisor{Client: p.Client, Templates: p.Templates, Range: ranges[i], Now: p.Now}
 		proc := resadvice.Proc{Name: c.Proc, Kind: "deployments", Replicas: c.Replicas, Resources: resadvice.Resources{RequestsCPU: c.RequestCPU}}
 		res, err := adv.Advise(ctx, c.App, []resadvice.Proc{proc})
 		if err != nil {
