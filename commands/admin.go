@@ -114,6 +114,7 @@ print what they delete, honour --dry-run, and ask first on a terminal
 		newCmdAdminGet(f),
 		newCmdAdminX(f),
 		newCmdAdminListSingletons(f),
+		newCmdAdminListWaste(f),
 		newCmdAdminListImages(f),
 		newCmdAdminCleanupRegistry(f),
 	)

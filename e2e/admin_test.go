@@ -395,6 +395,10 @@ subjects:
 	if r.Code != 1 || !strings.Contains(r.Stderr, user+" may not list deployments.apps (at cluster scope)") && !strings.Contains(r.Stderr, user+" may not list deployments (at cluster scope)") {
 		t.Errorf("list-singletons -A: want the refusal\n%s", r)
 	}
+	r = Lain(t, Cmd{Args: []string{"admin", "list-waste", "-A"}, Home: home, Env: []string{"CI=true"}})
+	if r.Code != 1 || !strings.Contains(r.Stderr, user+" may not list deployments.apps (at cluster scope)") && !strings.Contains(r.Stderr, user+" may not list deployments (at cluster scope)") {
+		t.Errorf("list-waste -A: want the refusal\n%s", r)
+	}
 }
 
 func TestAdminGetAndX(t *testing.T) {

@@ -63,37 +63,53 @@ func (k Kubectl) Singletons(ctx context.Context, all bool, ignore []string) ([]S
 // A release helm cannot read leaves User empty; the first refusal (RBAC,
 // say) is returned, explained, for the caller to show.
 func DeployUsers(ctx context.Context, r runner.Runner, ss []Singleton) (refused error) {
-	users := map[[2]string]string{}
+	rv := NewReleaseValues(r)
 	for i, s := range ss {
-		if s.Release == "" {
-			continue
-		}
-		key := [2]string{s.Namespace, s.Release}
-		u, ok := users[key]
-		if !ok {
-			var err error
-			u, err = releaseUser(ctx, r, s.Namespace, s.Release)
-			if err != nil && refused == nil {
-				refused = toolerr.Failed("helm get values "+s.Release+" -n "+s.Namespace+" failed", err, "")
-			}
-			users[key] = u
-		}
-		ss[i].User = u
+		ss[i].User = rv.User(ctx, s.Namespace, s.Release)
 	}
-	return refused
+	return rv.Refused
 }
 
-func releaseUser(ctx context.Context, r runner.Runner, ns, release string) (string, error) {
-	res, err := r.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"get", "values", release, "-n", ns, "-o", "json"}, Capture: true})
+// ReleaseValues reads helm releases' values (`helm get values`), once per
+// release: the list commands show who deployed each release last.
+type ReleaseValues struct {
+	runner runner.Runner
+	cache  map[[2]string]map[string]any
+	// Refused is the first read helm refused (RBAC, say), explained.
+	Refused error
+}
+
+// NewReleaseValues reads release values through r.
+func NewReleaseValues(r runner.Runner) *ReleaseValues {
+	return &ReleaseValues{runner: r, cache: map[[2]string]map[string]any{}}
+}
+
+// Values are the release's user-supplied values; nil for no release, or
+// one helm cannot read.
+func (rv *ReleaseValues) Values(ctx context.Context, ns, release string) map[string]any {
+	if release == "" {
+		return nil
+	}
+	key := [2]string{ns, release}
+	if v, ok := rv.cache[key]; ok {
+		return v
+	}
+	res, err := rv.runner.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"get", "values", release, "-n", ns, "-o", "json"}, Capture: true})
+	var v map[string]any
 	if err != nil {
-		return "", err
+		if rv.Refused == nil {
+			rv.Refused = toolerr.Failed("helm get values "+release+" -n "+ns+" failed", err, "")
+		}
+	} else if json.Unmarshal(res.Stdout, &v) != nil {
+		v = nil
 	}
-	var v struct {
-		User any `json:"user"`
-	}
-	if json.Unmarshal(res.Stdout, &v) != nil {
-		return "", nil
-	}
-	s, _ := v.User.(string)
-	return s, nil
+	rv.cache[key] = v
+	return v
+}
+
+// User is who deployed the release last (its values' user); "" when
+// unknown.
+func (rv *ReleaseValues) User(ctx context.Context, ns, release string) string {
+	s, _ := rv.Values(ctx, ns, release)["user"].(string)
+	return s
 }

@@ -33,12 +33,17 @@ func (a App) Advise(ctx context.Context) ([]Result, error) {
 		a.Now = time.Now
 	}
 	adv := &Advisor{
-		Client:    &Client{URL: withScheme(a.Values.Prometheus), HTTP: a.HTTP},
+		Client:    a.Client(),
 		Templates: TemplatesFrom(a.Values.PQLTemplate),
 		Range:     RangeOf(a.Merged),
 		Now:       a.Now,
 	}
 	return adv.Advise(ctx, a.Name, ProcsFrom(a.Merged))
+}
+
+// Client asks the cluster's Prometheus (http:// when its URL has no scheme).
+func (a App) Client() *Client {
+	return &Client{URL: withScheme(a.Values.Prometheus), HTTP: a.HTTP}
 }
 
 // RangeOf is the app's prometheus_query_range, or the default 7d.
