@@ -166,6 +166,37 @@ func TestInstallRefusesTamperedBinary(t *testing.T) {
 	}
 }
 
+// Without minisign, install.sh still installs a signed release, checking
+// the sha256 only, and says so (and how to get minisign).
+func TestInstallWithoutMinisign(t *testing.T) {
+	s := newSource(t)
+	// A PATH with what install.sh needs, minus minisign.
+	bin := t.TempDir()
+	for _, tool := range []string{"sh", "curl", "awk", "sha256sum", "mktemp", "uname", "tr", "grep", "cat", "cp", "mv", "mkdir", "chmod", "rm", "head", "tail"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+		if err := os.Symlink(p, filepath.Join(bin, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := t.TempDir()
+	r := curlPipeSh(t, s.url+"/install.sh", home, bin)
+	if r.code != 0 || !strings.Contains(r.stderr, "minisign is not installed: checking the sha256 only") {
+		t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local", "bin", "lain")); err != nil {
+		t.Fatal(err)
+	}
+	// The sha256 is still checked.
+	url := s.tampered(t, "bad-binary", false)
+	r = curlPipeSh(t, s.url+"/install.sh", t.TempDir(), bin, "LAIN_INSTALL_URL="+url)
+	if r.code == 0 || !strings.Contains(r.stderr, "sha256") {
+		t.Fatalf("tampered, without minisign: exit %d\nstderr:\n%s", r.code, r.stderr)
+	}
+}
+
 // A source without the release (a wrong URL) fails with the URL it tried.
 func TestInstallFromWrongSource(t *testing.T) {
 	s := newSource(t)
