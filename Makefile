@@ -5,7 +5,7 @@ VERSION ?= dev
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: build test unit e2e lab-up lab-down lab-status demo bench lint clean release fuzz
+.PHONY: build test unit e2e lab-up lab-down lab-status demo bench lint clean release fuzz docs
 
 # Built as releases are (static, stripped), so `make bench` measures what
 # users run.
@@ -58,3 +58,10 @@ fuzz:
 # Publish a release: make release VERSION=x.y.z OUT=dir (see docs/releases.md).
 release:
 	scripts/release "$(VERSION)" "$(OUT)"
+
+# The command reference, generated from the command tree: markdown into
+# docs/commands (committed; a unit test fails when it is stale) and man pages
+# into bin/man (a build output: `man -l bin/man/lain.1`). The generator is its
+# own program (internal/cmd/gendocs), so cobra/doc stays out of bin/lain.
+docs:
+	go run ./internal/cmd/gendocs -md docs/commands -man bin/man

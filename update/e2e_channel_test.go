@@ -50,7 +50,7 @@ func TestDeployTokensFindReleasesThroughTheChannel(t *testing.T) {
 			puts = append(puts, strings.TrimPrefix(req.Path, "/api/v4/projects/42/packages/generic/lain/"))
 		}
 	}
-	if want := vB + "/" + e2e.asset + " " + vB + "/checksums.txt.minisig " + vB + "/checksums.txt channel/index.json"; strings.Join(puts, " ") != want {
+	if want := vB + "/" + e2e.asset + " " + vB + "/checksums.txt.minisig " + vB + "/checksums.txt channel/index.json channel/install.sh"; strings.Join(puts, " ") != want {
 		t.Errorf("uploads %q, want %q (the channel last)", puts, want)
 	}
 	var idx update.Index

@@ -68,7 +68,7 @@ func TestReleaseScriptThenUpgradeOverNginx(t *testing.T) {
 		return nil
 	})
 	sort.Strings(files)
-	want := []string{"1.10.0/checksums.txt", "1.10.0/checksums.txt.minisig", "1.10.0/" + e2e.asset, "index.json"}
+	want := []string{"1.10.0/checksums.txt", "1.10.0/checksums.txt.minisig", "1.10.0/" + e2e.asset, "index.json", "install.sh"}
 	if strings.Join(files, " ") != strings.Join(want, " ") {
 		t.Fatalf("release wrote %q, want %q", files, want)
 	}

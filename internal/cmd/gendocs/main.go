@@ -1,0 +1,30 @@
+// Command gendocs writes lain's command reference from its cobra tree:
+// markdown pages (committed in docs/commands, checked for staleness by this
+// package's test) and man pages (a build output). `make docs` runs it.
+//
+// It is a separate program so that cobra/doc and its markdown-to-roff
+// dependency stay out of the lain binary and its start-up.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	mdDir := flag.String("md", "docs/commands", "write the markdown reference into `DIR`")
+	manDir := flag.String("man", "", "also write man pages into `DIR` (empty: none)")
+	flag.Parse()
+	if err := writeMarkdown(*mdDir); err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+	if *manDir == "" {
+		return
+	}
+	if err := writeMan(*manDir); err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+}
