@@ -102,11 +102,14 @@ func NewExec(o Options) *Exec {
 }
 
 // Line is how c is printed (masked, quoted).
-func (r *Exec) Line(c Cmd) string {
+func (r *Exec) Line(c Cmd) string { return CommandLine(r.masker(c), c.Name, c.Args) }
+
+// masker is the run's masker plus the command's own secrets.
+func (r *Exec) masker(c Cmd) Masker {
 	m := r.opts.Mask
 	m.Keys = append(append([]string{}, m.Keys...), c.Mask.Keys...)
 	m.Values = append(append([]string{}, m.Values...), c.Mask.Values...)
-	return CommandLine(m, c.Name, c.Args)
+	return m
 }
 
 func (r *Exec) shouldPrint(c Cmd) bool {
@@ -141,12 +144,18 @@ func (r *Exec) Run(ctx context.Context, c Cmd) (Result, error) {
 	cmd.Dir = c.Dir
 	cmd.Stdin = c.Stdin
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = r.opts.Out, io.MultiWriter(r.opts.ErrOut, &tail{buf: &stderr})
+	cmd.Stdout = r.opts.Out
+	// What the tool says on stderr reaches the user (streamed, or quoted in
+	// lain's error), so its echo of a secret argument is scrubbed too.
+	secrets := r.masker(c).secretsIn(c.Name, c.Args)
+	errOut := &scrubWriter{w: io.MultiWriter(r.opts.ErrOut, &tail{buf: &stderr}), secrets: secrets}
+	cmd.Stderr = errOut
 	if c.Capture {
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.Stdout, errOut.w = &stdout, &stderr
 	}
 	start := r.opts.Now()
 	err = cmd.Run()
+	errOut.Flush()
 	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: cmd.ProcessState.ExitCode()}
 	if r.opts.Verbose {
 		fmt.Fprintf(r.opts.ErrOut, "# exit %d after %s\n", res.ExitCode, r.opts.Now().Sub(start).Round(time.Millisecond))
