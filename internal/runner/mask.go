@@ -135,6 +135,10 @@ func urlPasswordSpans(a string) []span {
 		if at := strings.LastIndexByte(a[auth:end], '@'); at >= 0 {
 			if colon := strings.IndexByte(a[auth:auth+at], ':'); colon >= 0 {
 				out = append(out, span{auth + colon + 1, auth + at})
+			} else if httpScheme(a[:from+i]) {
+				// https://TOKEN@host: over HTTP a lone user name is a token
+				// (GitHub, GitLab); ssh://git@host names a user.
+				out = append(out, span{auth, auth + at})
 			}
 		}
 		from = auth
@@ -240,4 +244,10 @@ func grammarFor(tool string, args []string) grammar {
 		}
 	}
 	return g
+}
+
+// httpScheme reports whether before ends with the scheme http or https.
+func httpScheme(before string) bool {
+	b := strings.ToLower(before)
+	return strings.HasSuffix(b, "https") || strings.HasSuffix(b, "http")
 }

@@ -46,3 +46,17 @@ func TestScrubWriterAcrossWrites(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// A token given as the user name of an HTTP URL is a secret too; an ssh
+// user name is not.
+func TestURLUserTokenIsMasked(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://ghp_abcdef123@github.com/x.git": "https://***@github.com/x.git",
+		"ssh://git@gitlab.example.com/x.git":     "ssh://git@gitlab.example.com/x.git",
+		"https://u:pw12345@host/x":               "https://u:***@host/x",
+	} {
+		if got := CommandLine(Masker{}, "git", []string{"clone", in}); got != "git clone "+want && got != "git clone '"+want+"'" {
+			t.Errorf("%s: %s", in, got)
+		}
+	}
+}
