@@ -21,14 +21,15 @@ import (
 // the range queries' steps.
 type wasteProm struct {
 	mu    sync.Mutex
-	cpu   map[string]float64 // container -> millicores; absent: no data
-	steps map[string]string  // container -> step asked
+	cpu   map[string]float64 // <app>-<proc> -> millicores; absent: no data
+	steps map[string]string  // <app>-<proc> -> step asked
 }
 
 func (f *wasteProm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
-	_, rest, _ := strings.Cut(r.PostForm.Get("query"), `container="`)
-	container, _, _ := strings.Cut(rest, `"`)
+	// The default PromQL selects pods <app>-<proc>-...: key on that.
+	_, rest, _ := strings.Cut(r.PostForm.Get("query"), `pod=~"`)
+	container, _, _ := strings.Cut(rest, `-.+"`)
 	mc, ok := f.cpu[container]
 	w.Header().Set("Content-Type", "application/json")
 	switch {
