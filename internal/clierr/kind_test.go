@@ -70,7 +70,9 @@ func TestKindOfDefaults(t *testing.T) {
 // KindOf's default (see the report of issue 19 for the list).
 var tagged = []string{
 	"internal/toolcheck", "internal/registry", "internal/kubehome", "internal/rollout",
-	"internal/image", "internal/deploy", "update",
+	"internal/image", "internal/deploy", "update", "internal/toolerr", "internal/cmdutil",
+	"internal/gitlab", "internal/helmargs", "prompts", "internal/app", "internal/applint",
+	"internal/secretedit", "internal/clusterconfig",
 }
 
 func TestTaggedPackagesGiveEveryNextErrorAKind(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 func ForCluster(cluster, base string, getenv func(string) string, hc *http.Client, log io.Writer) (*Client, error) {
 	base = strings.TrimRight(strings.TrimSpace(base), "/")
 	if base == "" {
-		return nil, clierr.New(fmt.Sprintf("the values of cluster %s have no gitlab: lain does not know your GitLab's address", cluster),
+		return nil, clierr.Of(clierr.ClusterConfig, fmt.Sprintf("the values of cluster %s have no gitlab: lain does not know your GitLab's address", cluster),
 			"add gitlab: https://gitlab.example.com to the cluster values (values-"+cluster+".yaml)")
 	}
 	return &Client{Base: base, Token: TokenFromEnv(getenv), HTTP: hc, Log: log}, nil
