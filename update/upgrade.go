@@ -58,7 +58,7 @@ func Upgrade(ctx context.Context, o *Options, req Request) error {
 
 	if want != nil {
 		if want = Find(versions, want); want == nil {
-			e := &clierr.Error{Msg: fmt.Sprintf("lain %s is not published at %s", req.Version, src)}
+			e := &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("lain %s is not published at %s", req.Version, src)}
 			if newest != nil {
 				e.Msg += fmt.Sprintf(" (newest is %s)", newest)
 				e.Next = "lain upgrade --version " + newest.String()
