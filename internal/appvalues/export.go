@@ -101,6 +101,7 @@ type KeyDoc struct {
 	Type     string
 	Required bool
 	Example  string // a YAML line
+	Default  string // what the chart uses when the key is left out; "" for nothing
 }
 
 // Reference lists every key of an app's values, depth first in key order.
@@ -112,7 +113,7 @@ func Reference() []KeyDoc {
 			if example == "" {
 				example = exampleOf(s, path)
 			}
-			out = append(out, KeyDoc{Path: path, Type: typeName(s), Required: required, Example: example})
+			out = append(out, KeyDoc{Path: path, Type: typeName(s), Required: required, Example: example, Default: defaultOf(path)})
 		}
 		switch s.kind {
 		case kStruct:
@@ -215,6 +216,38 @@ func exampleOf(s *spec, path string) string {
 		return last + ": true"
 	case kInt:
 		return fmt.Sprintf("%s: %d", last, s.min)
+	}
+	return ""
+}
+
+// defaults are what lain's chart templates (internal/chart/templates) use
+// for a key left out, by path with proc kinds written as "*"; a template
+// change that changes one must change it here (docs only: lint ignores it).
+var defaults = map[string]string{
+	"releaseName":                       "appname",
+	"imageTag":                          "the tag lain deploys (latest when none)",
+	"*.<name>.replicaCount":             "1",
+	"*.<name>.imagePullPolicy":          "Always (cronjobs: IfNotPresent)",
+	"*.<name>.protocol":                 "TCP",
+	"*.<name>.serviceAccountName":       "the cluster values' serviceAccountName, else default",
+	"*.<name>.hpa.minReplicas":          "the proc's replicaCount (at least 1)",
+	"*.<name>.hpa.metrics":              "cpu at 80% utilization",
+	"*.<name>.hpa.behavior":             "scale up after a 120s stabilization window",
+	"cronjobs.<name>.suspend":           "false",
+	"cronjobs.<name>.concurrencyPolicy": "Replace",
+	"ingresses.paths":                   "[/]",
+	"externalIngresses.paths":           "[/]",
+	"ingresses.ingressClass":            "the cluster values' ingressClass",
+	"externalIngresses.ingressClass":    "the cluster values' externalIngressClass",
+}
+
+func defaultOf(path string) string {
+	path = strings.ReplaceAll(path, "[]", "")
+	if d, ok := defaults[path]; ok {
+		return d
+	}
+	if i := strings.Index(path, "."); i > 0 {
+		return defaults["*"+path[i:]]
 	}
 	return ""
 }

@@ -140,3 +140,20 @@ func TestReferenceCoversEveryKey(t *testing.T) {
 		t.Errorf("ingress fields missing: %v", some)
 	}
 }
+
+// Every documented default names a key that exists.
+func TestDefaultsNameKeys(t *testing.T) {
+	used := map[string]bool{}
+	for _, d := range Reference() {
+		p := strings.ReplaceAll(d.Path, "[]", "")
+		used[p] = true
+		if i := strings.Index(p, "."); i > 0 {
+			used["*"+p[i:]] = true
+		}
+	}
+	for k := range defaults {
+		if !used[k] {
+			t.Errorf("defaults has %s, which is no key", k)
+		}
+	}
+}

@@ -62,10 +62,10 @@ func appValuesPage() []byte {
 		"helm and editors (`# yaml-language-server: $schema=" + chart.SchemaFile + "`) check the same keys.\n\n")
 	b.WriteString("The keys are the original lain's: a values.yaml written for it keeps its names. `<name>` stands\n" +
 		"for a name you choose (a proc, a claim), `[]` for the items of a list. Every key is optional\n" +
-		"unless marked required; what the chart does when one is left out is in its templates\n" +
-		"(`chart/templates/`), mostly Kubernetes' own default. Top-level keys not listed are allowed when a cluster's\n" +
+		"unless marked required; the default is what lain's chart uses when it is left out (blank:\n" +
+		"the key is left out of the Kubernetes objects, so Kubernetes' own default applies). Top-level keys not listed are allowed when a cluster's\n" +
 		"values or the app's own templates read them; anywhere else an unknown key is an error.\n\n")
-	b.WriteString("| key | type | required | example |\n|---|---|---|---|\n")
+	b.WriteString("| key | type | required | default | example |\n|---|---|---|---|---|\n")
 	for _, d := range appvalues.Reference() {
 		req := ""
 		if d.Required {
@@ -75,7 +75,7 @@ func appValuesPage() []byte {
 		if d.Example != "" {
 			ex = "`" + d.Example + "`"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", d.Path, cell(d.Type), req, cell(ex))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", d.Path, cell(d.Type), req, cell(d.Default), cell(ex))
 	}
 	return b.Bytes()
 }
