@@ -17,7 +17,8 @@ import (
 // treats null as absent, and so does lint); the top level allows other
 // keys, because helm validates the merged values, which hold the cluster
 // values' keys and keys the app's own templates read (lint accepts both);
-// rules lint checks by reading the value (quantities, schedules, ranges
+// a string may be a boolean (helm reads a bare yes/no/on/off as one, lint
+// as a string); rules lint checks by reading the value (quantities, schedules, ranges
 // between keys) are left to lint, whose messages carry file:line. Unknown
 // keys below the top level are rejected, as lint rejects them.
 func JSONSchema() map[string]any {
@@ -45,7 +46,9 @@ func jsonOf(s *spec) map[string]any {
 	case kAny:
 		return out
 	case kString, kTag:
-		typ("string")
+		// A bare yes/no/on/off is a string to lint (YAML 1.2) and a boolean
+		// to helm (YAML 1.1): allowed, so helm never fails where lint passed.
+		out["type"] = []any{"string", "boolean", "null"}
 		if s.enum != nil {
 			e := make([]any, 0, len(s.enum)+1)
 			for _, v := range s.enum {

@@ -71,6 +71,7 @@ cronjobs:
   clean: {schedule: "0 3 * * *", command: [./clean]}
 build: {base: python:3.12-slim, script: [make]}
 `,
+		"yes as a string":  web + "    workingDir: yes\n    imageTag: on\n",
 		"unknown key":      web + "    replicas: 2\n",
 		"wrong type":       web + "    replicaCount: two\n",
 		"quoted number":    web + "    replicaCount: \"2\"\n",
