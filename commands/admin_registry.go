@@ -100,7 +100,7 @@ func registryFailed(r admin.Registry, what string, err error) error {
 	case errors.As(err, &ne):
 		next = "check that the registry is up and reachable from here, and the cluster values' registry (lain doctor shows the cluster values in use)"
 	}
-	return &clierr.Error{Msg: fmt.Sprintf("%s on %s failed: %v", what, r.Prefix, err), Next: next, Err: err}
+	return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s on %s failed: %v", what, r.Prefix, err), Next: next, Err: err}
 }
 
 func hasCode(te *transport.Error, code transport.ErrorCode) bool {

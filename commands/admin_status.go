@@ -97,7 +97,7 @@ func runAdminStatus(ctx context.Context, o *AdminStatusOptions) error {
 		return err
 	}
 	if !r.Healthy() {
-		return &clierr.Error{Msg: r.Summary(), Next: "lain admin delete-bad-pod --dry-run   # what it would delete; kubectl describe shows more"}
+		return &clierr.Error{Kind: clierr.ReleaseFailed, Msg: r.Summary(), Next: "lain admin delete-bad-pod --dry-run   # what it would delete; kubectl describe shows more"}
 	}
 	return nil
 }

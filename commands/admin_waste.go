@@ -55,7 +55,7 @@ func runAdminListWaste(ctx context.Context, o *AdminListWasteOptions) error {
 	}
 	prom := resadvice.App{Cluster: cfg.Cluster, Values: cfg.Values, HTTP: o.HTTP}
 	if !prom.Enabled() {
-		return clierr.New(fmt.Sprintf("cluster %s has no prometheus in its cluster values: list-waste has no CPU usage to compare requests with", cfg.Cluster),
+		return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no prometheus in its cluster values: list-waste has no CPU usage to compare requests with", cfg.Cluster),
 			"add prometheus: <URL of the cluster's Prometheus> to the cluster values (values-"+cfg.Cluster+".yaml), then: lain admin list-waste")
 	}
 	cands, err := o.kubectl().WasteCandidates(ctx, o.AllNamespaces)
@@ -69,9 +69,9 @@ func runAdminListWaste(ctx context.Context, o *AdminListWasteOptions) error {
 	if err != nil {
 		var unreachable *resadvice.UnreachableError
 		if errors.As(err, &unreachable) {
-			return clierr.New(err.Error(), "check that the cluster values' prometheus ("+cfg.Values.Prometheus+") is right and answers: curl "+strings.TrimRight(prom.Client().URL, "/")+"/-/ready")
+			return clierr.Of(clierr.Failed, err.Error(), "check that the cluster values' prometheus ("+cfg.Values.Prometheus+") is right and answers: curl "+strings.TrimRight(prom.Client().URL, "/")+"/-/ready")
 		}
-		return clierr.New("list-waste: "+err.Error(), "fix pql_template in the cluster values (values-"+cfg.Cluster+".yaml); lain lint --resources asks the same")
+		return clierr.Of(clierr.ClusterConfig, "list-waste: "+err.Error(), "fix pql_template in the cluster values (values-"+cfg.Cluster+".yaml); lain lint --resources asks the same")
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(o.IO.ErrOut, "skipped %s/%s: %s\n", s.Namespace, s.Name, s.Why)

@@ -51,7 +51,7 @@ func runAdminX(ctx context.Context, o *AdminXOptions) error {
 	}
 	targets := admin.OnePodPerDeployment(pods)
 	if len(targets) == 0 {
-		return clierr.New("no running pod of any Deployment in the current namespace", "lain admin status -s   # what runs, and what is wrong")
+		return clierr.Of(clierr.NotFound, "no running pod of any Deployment in the current namespace", "lain admin status -s   # what runs, and what is wrong")
 	}
 	var failed []string
 	for _, r := range admin.ExecAll(ctx, o.Runner, targets, o.Command) {
@@ -83,7 +83,7 @@ func runAdminX(ctx context.Context, o *AdminXOptions) error {
 		if o.All {
 			next = ""
 		}
-		return &clierr.Error{Msg: fmt.Sprintf("the command failed in %d of %d pods: %s", len(failed), len(targets), strings.Join(failed, ", ")), Next: next}
+		return &clierr.Error{Kind: clierr.Failed, Msg: fmt.Sprintf("the command failed in %d of %d pods: %s", len(failed), len(targets), strings.Join(failed, ", ")), Next: next}
 	}
 	return nil
 }

@@ -133,7 +133,7 @@ func runAssignMR(ctx context.Context, o *AssignMROptions) error {
 	}
 	ch, err := gitlab.Choose(mr, cands, o.Seed)
 	if err != nil {
-		return clierr.New(fmt.Sprintf("cannot assign !%d: %v (of %d members, %d contributors)", mr.IID, err, len(members), len(contributors)),
+		return clierr.Of(clierr.Failed, fmt.Sprintf("cannot assign !%d: %v (of %d members, %d contributors)", mr.IID, err, len(members), len(contributors)),
 			"assign it by hand: "+mr.WebURL)
 	}
 	verb := "assigned"

@@ -82,7 +82,7 @@ func runBuild(ctx context.Context, o *BuildOptions) error {
 		return nil
 	}
 	if o.DeployTag == nil {
-		return clierr.New("lain build --deploy: this lain cannot deploy yet; the image is pushed",
+		return clierr.Of(clierr.Failed, "lain build --deploy: this lain cannot deploy yet; the image is pushed",
 			"helm upgrade --install ... --set imageTag="+a.tag.Tag+"   # or lain deploy --set imageTag="+a.tag.Tag+" once your lain has it")
 	}
 	return o.DeployTag(ctx, a.tag.Tag)

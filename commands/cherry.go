@@ -54,7 +54,7 @@ func runCherry(ctx context.Context, o *CherryOptions) error {
 	}
 	v, err := release.Values(ctx, o.Runner, a.Release, 0)
 	if err == release.ErrNotFound {
-		return clierr.New(fmt.Sprintf("release %s is not deployed", a.Release), "lain deploy")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("release %s is not deployed", a.Release), "lain deploy")
 	}
 	if err != nil {
 		return err
@@ -62,13 +62,13 @@ func runCherry(ctx context.Context, o *CherryOptions) error {
 	tag := release.ImageTag(v)
 	_, hash, ok := strings.Cut(tag, "-")
 	if !ok || hash == "" {
-		return clierr.New(fmt.Sprintf("the deployed image tag %q does not name a commit (lain's tags are <commit time>-<commit hash>)", tag), "helm history "+a.Release)
+		return clierr.Of(clierr.Failed, fmt.Sprintf("the deployed image tag %q does not name a commit (lain's tags are <commit time>-<commit hash>)", tag), "helm history "+a.Release)
 	}
 	fmt.Fprintf(o.IO.ErrOut, "%s runs %s; commits since then:\n", a.Release, tag)
 	if project, ok := o.gitlabProject(ctx, a.Dir); ok {
 		commits, err := gitlab.Commits(ctx, o.Runner, a.Dir, hash, "")
 		if err != nil {
-			return clierr.New("git log failed: is commit "+hash+" in this repository? (git fetch may help)", "git fetch && lain cherry")
+			return clierr.Of(clierr.NotFound, "git log failed: is commit "+hash+" in this repository? (git fetch may help)", "git fetch && lain cherry")
 		}
 		for _, c := range commits {
 			fmt.Fprintf(o.IO.Out, "%s %s\n  %s\n", c.Short, c.Subject, c.URL(project))
@@ -77,7 +77,7 @@ func runCherry(ctx context.Context, o *CherryOptions) error {
 	}
 	_, err = o.Runner.Run(ctx, runner.Cmd{Name: "git", Args: []string{"log", "--oneline", "--no-decorate", hash + "..HEAD"}, Dir: a.Dir})
 	if err != nil {
-		return clierr.New("git log failed: is commit "+hash+" in this repository? (git fetch may help)", "git fetch && lain cherry")
+		return clierr.Of(clierr.NotFound, "git log failed: is commit "+hash+" in this repository? (git fetch may help)", "git fetch && lain cherry")
 	}
 	return nil
 }

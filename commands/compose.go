@@ -74,7 +74,7 @@ func runCompose(ctx context.Context, o *ComposeOptions) error {
 		return err
 	}
 	if n == 0 {
-		return clierr.New("chart/values.yaml has no deployments or statefulSets: nothing to run with docker compose", "lain run   # runs the image once")
+		return clierr.Of(clierr.InvalidInput, "chart/values.yaml has no deployments or statefulSets: nothing to run with docker compose", "lain run   # runs the image once")
 	}
 	p := filepath.Join(a.app.Dir, ComposeFile)
 	old, err := os.ReadFile(p)
@@ -83,7 +83,7 @@ func runCompose(ctx context.Context, o *ComposeOptions) error {
 	case err != nil:
 		return err
 	case !o.Force:
-		return clierr.New(ComposeFile+" exists; lain compose does not overwrite it",
+		return clierr.Of(clierr.InvalidInput, ComposeFile+" exists; lain compose does not overwrite it",
 			"lain compose --force   # keeps the old one as "+ComposeFile+".backup-TIME")
 	default:
 		backup := p + ".backup-" + o.Now().Format("20060102-150405")

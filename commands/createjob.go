@@ -72,7 +72,7 @@ func runCreateJob(ctx context.Context, o *CreateJobOptions) error {
 		if ctxErr(err) {
 			return err
 		}
-		return clierr.New(fmt.Sprintf("could not start cronjob %s: %v", name, err), "kubectl get cronjob "+name)
+		return clierr.Of(clierr.Failed, fmt.Sprintf("could not start cronjob %s: %v", name, err), "kubectl get cronjob "+name)
 	}
 	fmt.Fprintf(o.IO.ErrOut, "job %s started from cronjob %s\n", job, name)
 	jr := jobRun{ra: ra, o: o.AppOnCluster, name: job, timeout: time.Duration(o.Timeout) * time.Second, poll: o.Poll}

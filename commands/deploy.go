@@ -188,7 +188,7 @@ func (o *DeployOptions) buildFor(t *helmTarget) func(ctx context.Context, tag st
 			return err
 		}
 		if tag != a.tag.Tag {
-			return clierr.New(fmt.Sprintf("image tag %s is not in the registry, and lain can only build this commit's image (%s)", tag, a.tag.Tag),
+			return clierr.Of(clierr.NotFound, fmt.Sprintf("image tag %s is not in the registry, and lain can only build this commit's image (%s)", tag, a.tag.Tag),
 				"lain deploy --build   # without --set imageTag, deploys this commit")
 		}
 		if image.OwnDockerfile(a.app.Dir) {

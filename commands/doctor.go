@@ -85,7 +85,7 @@ func runDoctor(ctx context.Context, o *DoctorOptions) error {
 	fmt.Fprintln(o.Out, "lain doctor: what lain needs on this machine")
 	failed := doctor.Run(ctx, o.Out, doctor.Checks(o.Env))
 	if failed > 0 {
-		return clierr.New(fmt.Sprintf("%d required check(s) failed", failed), "run each fix: above, then: lain doctor")
+		return clierr.Of(clierr.Failed, fmt.Sprintf("%d required check(s) failed", failed), "run each fix: above, then: lain doctor")
 	}
 	fmt.Fprintln(o.Out, "all required checks passed")
 	return nil
@@ -102,11 +102,11 @@ func runDoctorClusterValues(ctx context.Context, o *DoctorOptions) error {
 		return err
 	}
 	if names, _ := src.Clusters(); len(names) == 0 {
-		return clierr.New(fmt.Sprintf("%s has no values-<CLUSTER>.yaml file", dir), "write one: cluster_values/example-values.yaml shows every key")
+		return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("%s has no values-<CLUSTER>.yaml file", dir), "write one: cluster_values/example-values.yaml shows every key")
 	}
 	fmt.Fprintf(o.Out, "lain doctor: the cluster values in %s\n", dir)
 	if failed := doctor.Run(ctx, o.Out, checks); failed > 0 {
-		return clierr.New(fmt.Sprintf("%d cluster values file(s) in %s are broken", failed, dir), "fix each problem listed above, then: lain doctor --cluster-values "+dir)
+		return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("%d cluster values file(s) in %s are broken", failed, dir), "fix each problem listed above, then: lain doctor --cluster-values "+dir)
 	}
 	fmt.Fprintln(o.Out, "every cluster values file is valid")
 	return nil

@@ -88,7 +88,7 @@ func restartGracefully(ctx context.Context, ra *runningApp) error {
 			if ctxErr(err) {
 				return err
 			}
-			return clierr.New(fmt.Sprintf("the change is applied, but restarting %s failed: %v", w.Short(), err), "lain status   # what is wrong with the new pods")
+			return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("the change is applied, but restarting %s failed: %v", w.Short(), err), "lain status   # what is wrong with the new pods")
 		}
 	}
 	return nil

@@ -177,7 +177,7 @@ func TestGuidedFlowProposesFromTheRepository(t *testing.T) {
 				t.Errorf("values.yaml:\n%s", e.read(t, "chart/values.yaml"))
 			}
 			stderr := e.errOut.String()
-			for _, want := range []string{"This looks like " + c.looks + ".\n", "wrote lain's chart " + chart.Version + " into chart/: created 13 files\n",
+			for _, want := range []string{"This looks like " + c.looks + ".\n", "wrote lain's chart " + chart.Version + " into chart/: created 14 files\n",
 				"wrote chart/values.yaml\n", "  lain env edit ", "  lain deploy --build "} {
 				if !strings.Contains(stderr, want) {
 					t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -394,14 +394,14 @@ func TestCommitInARealRepository(t *testing.T) {
 		t.Fatalf("commit message %q", got)
 	}
 	files := git.run(t, e.dir, "show", "--name-only", "--format=", "HEAD")
-	if !strings.Contains(files, "chart/Chart.yaml\n") || !strings.Contains(files, "chart/templates/deployments.yaml\n") || strings.Contains(files, "values") || strings.Contains(files, "notes.txt") {
+	if !strings.Contains(files, "chart/Chart.yaml\n") || !strings.Contains(files, "chart/templates/deployments.yaml\n") || !strings.Contains(files, "chart/values.schema.json\n") || strings.Contains(files, "values.yaml") || strings.Contains(files, "notes.txt") {
 		t.Fatalf("committed:\n%s", files)
 	}
 	if st := git.run(t, e.dir, "status", "--porcelain"); st != "A  notes.txt\n?? chart/values.yaml\n" {
 		t.Fatalf("status:\n%s", st)
 	}
 	// The runner printed each git command that changed something.
-	for _, want := range []string{"$ git add -- chart ':(exclude)chart/values*' ':(exclude)chart/templates.backup-*'\n", "$ git commit -m '[skip ci] upgrade helm chart to " + chart.Version + "' -- chart ':(exclude)chart/values*' ':(exclude)chart/templates.backup-*'\n"} {
+	for _, want := range []string{"$ git add -- chart ':(exclude)chart/values*.yaml' ':(exclude)chart/values*.backup-*' ':(exclude)chart/templates.backup-*'\n", "$ git commit -m '[skip ci] upgrade helm chart to " + chart.Version + "' -- chart ':(exclude)chart/values*.yaml' ':(exclude)chart/values*.backup-*' ':(exclude)chart/templates.backup-*'\n"} {
 		if !strings.Contains(git.log.String(), want) {
 			t.Errorf("printed commands lack %q:\n%s", want, git.log)
 		}

@@ -99,7 +99,7 @@ func runJob(ctx context.Context, o *JobOptions) error {
 	}
 	src, ok := templateSource(ra, st)
 	if !ok {
-		return clierr.New(fmt.Sprintf("%s has no deployment on cluster %s to take the image and environment from", ra.app.Name, ra.cluster.Cluster), "lain deploy")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("%s has no deployment on cluster %s to take the image and environment from", ra.app.Name, ra.cluster.Cluster), "lain deploy")
 	}
 	tpl, err := ra.kube.PodTemplate(ctx, strings.ToLower(src.Kind), src.Name)
 	if err != nil {
@@ -136,7 +136,7 @@ func runJob(ctx context.Context, o *JobOptions) error {
 		if ctxErr(err) {
 			return err
 		}
-		return clierr.New(fmt.Sprintf("the cluster refused job %s: %v", job.Name, err), "lain status   # is the app deployed as expected?")
+		return clierr.Of(clierr.Failed, fmt.Sprintf("the cluster refused job %s: %v", job.Name, err), "lain status   # is the app deployed as expected?")
 	}
 	jr := jobRun{ra: ra, o: o.AppOnCluster, name: job.Name, timeout: time.Duration(o.Timeout)*time.Second + time.Minute, poll: o.Poll}
 	if interactive {
@@ -203,7 +203,7 @@ func (j jobRun) follow(ctx context.Context) error {
 	st, err := j.ra.kube.WatchJob(wctx, j.name, kube.Watch{App: j.ra.app.Name, Say: j.o.IO.ErrOut, Poll: j.poll})
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		return clierr.New(fmt.Sprintf("job %s did not finish within %s; it goes on in the cluster", j.name, j.timeout), "kubectl logs -f job/"+j.name)
+		return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("job %s did not finish within %s; it goes on in the cluster", j.name, j.timeout), "kubectl logs -f job/"+j.name)
 	case err != nil:
 		if ctxErr(err) {
 			return err
@@ -239,12 +239,12 @@ func (j jobRun) interactive(ctx context.Context, command []string) error {
 			}
 		}
 		if st.Done {
-			return clierr.New(fmt.Sprintf("job %s ended before its container could be used", j.name), "kubectl describe job "+j.name)
+			return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("job %s ended before its container could be used", j.name), "kubectl describe job "+j.name)
 		}
 		if pod.Name == "" {
 			select {
 			case <-wctx.Done():
-				return clierr.New(fmt.Sprintf("the pod of job %s did not start within 5 minutes", j.name), "kubectl describe job "+j.name)
+				return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("the pod of job %s did not start within 5 minutes", j.name), "kubectl describe job "+j.name)
 			case <-time.After(pollOr(j.poll)):
 			}
 		}

@@ -147,12 +147,12 @@ func runResourceAdvice(ctx context.Context, o *LintOptions) error {
 	}
 	ra := resadvice.App{Name: a.Name, Cluster: cfg.Cluster, Values: cfg.Values, Merged: app.Merged(files), HTTP: o.HTTP, Now: o.Now}
 	if !ra.Enabled() {
-		return clierr.New(fmt.Sprintf("cluster %s has no prometheus in its cluster values: there is nothing to size the resources from", cfg.Cluster),
+		return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no prometheus in its cluster values: there is nothing to size the resources from", cfg.Cluster),
 			"ask your lain admin to add prometheus: <URL> to cluster_values/values-"+cfg.Cluster+".yaml")
 	}
 	results, err := ra.Advise(ctx)
 	if err != nil {
-		return clierr.New("no resource advice: "+err.Error(), "lain lint --resources   # again, once Prometheus answers")
+		return clierr.Of(clierr.Failed, "no resource advice: "+err.Error(), "lain lint --resources   # again, once Prometheus answers")
 	}
 	if o.Output == "yaml" {
 		resadvice.WriteFragment(o.IO.Out, cfg.Cluster, ra.Source(), results)

@@ -89,7 +89,7 @@ func runLogs(ctx context.Context, o *LogsOptions) error {
 	if o.Kibana {
 		url := dashboards.Kibana(ra.cluster.Values.Kibana, ra.app.Release, proc)
 		if url == "" {
-			return clierr.New(fmt.Sprintf("cluster %s has no kibana in its cluster values", ra.cluster.Cluster), "lain logs "+o.Proc+"   # kubectl logs instead")
+			return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no kibana in its cluster values", ra.cluster.Cluster), "lain logs "+o.Proc+"   # kubectl logs instead")
 		}
 		fmt.Fprintln(o.IO.Out, url)
 		return nil
@@ -101,7 +101,7 @@ func runLogs(ctx context.Context, o *LogsOptions) error {
 		}
 	}
 	if pods == 0 {
-		return clierr.New(fmt.Sprintf("no pods of %s on cluster %s right now", orAll(o.Proc, ra.app.Name), ra.cluster.Cluster), "lain status   # what runs, and what is wrong")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("no pods of %s on cluster %s right now", orAll(o.Proc, ra.app.Name), ra.cluster.Cluster), "lain status   # what runs, and what is wrong")
 	}
 	tail := strconv.Itoa(o.Tail)
 	if o.Stern {
@@ -124,7 +124,7 @@ func logsError(err error, ra *runningApp, proc string) error {
 	if err == nil || ctxErr(err) {
 		return err
 	}
-	return &clierr.Error{Msg: "could not read the logs: " + err.Error(), Next: "lain logs --stern   # or Kibana" + kibanaHint(ra, proc), Err: err}
+	return &clierr.Error{Kind: clierr.ToolFailed, Msg: "could not read the logs: " + err.Error(), Next: "lain logs --stern   # or Kibana" + kibanaHint(ra, proc), Err: err}
 }
 
 func kibanaHint(ra *runningApp, proc string) string {

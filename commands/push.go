@@ -118,7 +118,7 @@ func pushApp(ctx context.Context, o *PushOptions) error {
 			return err
 		}
 	} else if !o.DryRun && !d.Exists(ctx, img) {
-		return clierr.New(fmt.Sprintf("there is no image %s on this docker yet (the image of commit %s)", img, a.tag.Tag),
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("there is no image %s on this docker yet (the image of commit %s)", img, a.tag.Tag),
 			"lain build --push")
 	}
 	reg := o.Registry
@@ -155,6 +155,6 @@ func dockerLoad(ctx context.Context, d image.Docker, tarball string) (string, er
 			return name, nil
 		}
 	}
-	return "", clierr.New(fmt.Sprintf("docker load -i %s loaded no named image (%s)", tarball, strings.TrimSpace(string(res.Stdout))),
+	return "", clierr.Of(clierr.ToolFailed, fmt.Sprintf("docker load -i %s loaded no named image (%s)", tarball, strings.TrimSpace(string(res.Stdout))),
 		"docker tag IMAGE_ID NAME:TAG, then lain push NAME:TAG")
 }

@@ -49,14 +49,14 @@ func runRedeploy(ctx context.Context, o *RedeployOptions) error {
 	}
 	v, err := release.Values(ctx, o.Runner, a.Release, 0)
 	if err == release.ErrNotFound {
-		return clierr.New(fmt.Sprintf("release %s is not deployed: there is nothing to redeploy", a.Release), "lain deploy")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("release %s is not deployed: there is nothing to redeploy", a.Release), "lain deploy")
 	}
 	if err != nil {
 		return err
 	}
 	tag := release.ImageTag(v)
 	if tag == "" {
-		return clierr.New(fmt.Sprintf("release %s has no imageTag in its values", a.Release), "lain deploy --set imageTag=TAG")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("release %s has no imageTag in its values", a.Release), "lain deploy --set imageTag=TAG")
 	}
 	fmt.Fprintf(o.IO.ErrOut, "redeploying %s with its running image tag %s\n", a.Release, tag)
 	o.Sets = append([]string{"imageTag=" + tag}, o.Sets...)

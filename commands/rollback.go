@@ -56,7 +56,7 @@ func (e *ReleaseEnv) app() (*app.App, error) {
 func (e *ReleaseEnv) history(ctx context.Context, rel string) ([]release.Revision, error) {
 	revs, err := release.History(ctx, e.Runner, rel)
 	if err == release.ErrNotFound {
-		return nil, clierr.New(fmt.Sprintf("release %s is not deployed in this namespace", rel), "lain deploy")
+		return nil, clierr.Of(clierr.NotFound, fmt.Sprintf("release %s is not deployed in this namespace", rel), "lain deploy")
 	}
 	return revs, err
 }
@@ -141,7 +141,7 @@ func runRollback(ctx context.Context, o *RollbackOptions) error {
 			return clierr.Usage(fmt.Sprintf("release %s has no revision %d", a.Release, o.Revision), "helm history "+a.Release)
 		}
 	} else if target, err = release.RollbackTarget(revs); err != nil {
-		return clierr.New(fmt.Sprintf("cannot roll back %s: %v", a.Release, err), "helm history "+a.Release)
+		return clierr.Of(clierr.ToolFailed, fmt.Sprintf("cannot roll back %s: %v", a.Release, err), "helm history "+a.Release)
 	}
 	tag := "unknown image"
 	if v, err := release.Values(ctx, o.Runner, a.Release, target.Revision); err == nil {

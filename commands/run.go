@@ -211,10 +211,10 @@ func containerExit(err error, img string) error {
 	}
 	switch ee.Code {
 	case 125:
-		return &clierr.Error{Msg: fmt.Sprintf("docker could not run %s (its message is above)", img),
+		return &clierr.Error{Kind: clierr.ToolFailed, Msg: fmt.Sprintf("docker could not run %s (its message is above)", img),
 			Next: "lain build   # when there is no image for this commit yet", Code: ee.Code, Err: err}
 	case 126, 127:
-		return &clierr.Error{Msg: fmt.Sprintf("the command could not be run in %s (not found, or not executable)", img),
+		return &clierr.Error{Kind: clierr.InvalidInput, Msg: fmt.Sprintf("the command could not be run in %s (not found, or not executable)", img),
 			Next: "lain run -- sh   # look around in the image", Code: ee.Code, Err: err}
 	}
 	return exitStatus(ee.Code)

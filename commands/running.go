@@ -108,7 +108,7 @@ func (r *runningApp) deployedState(ctx context.Context) (*kube.App, error) {
 }
 
 func (r *runningApp) notDeployed() error {
-	return clierr.New(kube.NotDeployedMessage(r.app.Name, r.cluster.Cluster, r.namespace),
+	return clierr.Of(clierr.NotFound, kube.NotDeployedMessage(r.app.Name, r.cluster.Cluster, r.namespace),
 		"lain deploy   # or lain use CLUSTER, if it runs on another cluster")
 }
 

@@ -102,7 +102,7 @@ func runSave(ctx context.Context, o *SaveOptions) error {
 			if appName != "" {
 				next = "lain build   # or lain save --pull, to fetch it from the registry"
 			}
-			return clierr.New(fmt.Sprintf("there is no image %s on this docker", img), next)
+			return clierr.Of(clierr.NotFound, fmt.Sprintf("there is no image %s on this docker", img), next)
 		}
 		if o.Retag != "" {
 			name, err := o.retagName(img)
@@ -149,7 +149,7 @@ func (o *SaveOptions) save(ctx context.Context, d image.Docker, img, dir string)
 	_, err := os.Stat(path)
 	switch {
 	case err == nil && !o.Force:
-		return "", clierr.New(path+" exists", "lain save --force   # to overwrite it")
+		return "", clierr.Of(clierr.InvalidInput, path+" exists", "lain save --force   # to overwrite it")
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return "", err
 	}

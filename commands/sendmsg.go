@@ -79,7 +79,7 @@ func runSendMsg(ctx context.Context, o *SendMsgOptions) error {
 	wh := webhook.FromValues(app.Merged(files))
 	switch {
 	case wh.URL == "":
-		return clierr.New(fmt.Sprintf("%s has no webhook: there is nowhere to send the message", a.Name),
+		return clierr.Of(clierr.InvalidInput, fmt.Sprintf("%s has no webhook: there is nowhere to send the message", a.Name),
 			"add webhook: {url: <your bot's webhook URL>} to chart/values.yaml")
 	case !wh.For(cfg.Cluster):
 		fmt.Fprintf(o.IO.ErrOut, "webhook.clusters of %s does not list cluster %s (%s): nothing sent\n", a.Name, cfg.Cluster, strings.Join(wh.Clusters, ", "))
@@ -94,7 +94,7 @@ func runSendMsg(ctx context.Context, o *SendMsgOptions) error {
 	}
 	m := webhook.Message{App: a.Name, Cluster: cfg.Cluster, User: user, Event: "message", Say: msg}
 	if err := webhook.Send(ctx, o.HTTP, wh, m); err != nil {
-		return clierr.New("the message was not delivered: "+err.Error(), "check webhook.url in chart/values.yaml, then: lain send-msg again")
+		return clierr.Of(clierr.Failed, "the message was not delivered: "+err.Error(), "check webhook.url in chart/values.yaml, then: lain send-msg again")
 	}
 	fmt.Fprintf(o.IO.ErrOut, "sent to the webhook of %s\n", a.Name)
 	return nil

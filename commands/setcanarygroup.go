@@ -104,7 +104,7 @@ func runSetCanaryGroup(ctx context.Context, o *SetCanaryGroupOptions) error {
 	canary := deploy.CanaryRelease(a.Name)
 	v, err := release.Values(ctx, o.Runner, canary, 0)
 	if err == release.ErrNotFound {
-		return clierr.New(fmt.Sprintf("there is no canary of %s (release %s)", a.Name, canary), "lain deploy --canary")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("there is no canary of %s (release %s)", a.Name, canary), "lain deploy --canary")
 	}
 	if err != nil {
 		return err

@@ -134,7 +134,7 @@ func runStatus(ctx context.Context, o *StatusOptions) error {
 		if len(r.Diagnoses) > 0 {
 			next = "lain logs " + procOfInstance(ra, r.Diagnoses[0].Pod.Instance) + "   # or lain status to watch it live"
 		}
-		return &clierr.Error{Msg: r.Summary(), Next: next}
+		return &clierr.Error{Kind: clierr.ReleaseFailed, Msg: r.Summary(), Next: next}
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func runUpdateImage(ctx context.Context, o *UpdateImageOptions) error {
 		}
 		recent := registry.SortRecent(tags, 1)
 		if len(recent) == 0 {
-			return clierr.New("there is no image of "+a.app.Name+" in the registry", "lain build --push")
+			return clierr.Of(clierr.NotFound, "there is no image of "+a.app.Name+" in the registry", "lain build --push")
 		}
 		tag = recent[0]
 	} else if ok, err := reg.Exists(ctx, a.app.Name, tag); err == nil && !ok {

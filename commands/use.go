@@ -192,7 +192,7 @@ func listOrPickCluster(ctx context.Context, o *UseOptions) error {
 		}
 	}
 	if len(ready) == 0 {
-		return clierr.New(fmt.Sprintf("no cluster is ready to use: lain knows %d cluster(s) from %s, but none has its kubeconfig in %s", len(names), o.Source.Dir, o.Kube.Dir),
+		return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("no cluster is ready to use: lain knows %d cluster(s) from %s, but none has its kubeconfig in %s", len(names), o.Source.Dir, o.Kube.Dir),
 			"save a cluster's kubeconfig as ~/.kube/kubeconfig-CLUSTER, then: lain use CLUSTER")
 	}
 	if !o.IO.CanPrompt() {

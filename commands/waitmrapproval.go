@@ -79,13 +79,13 @@ func runWaitMRApproval(ctx context.Context, o *WaitMRApprovalOptions) error {
 		fmt.Fprintf(o.IO.Out, "!%d %s is approved\n  %s\n", mr.IID, mr.Title, mr.WebURL)
 		return nil
 	case gitlab.ClosedUnapproved:
-		return &clierr.Error{Code: exitMRClosed, Msg: fmt.Sprintf("!%d %s was %s without approval", mr.IID, mr.Title, mr.State),
+		return &clierr.Error{Kind: clierr.Failed, Code: exitMRClosed, Msg: fmt.Sprintf("!%d %s was %s without approval", mr.IID, mr.Title, mr.State),
 			Next: "reopen it or open a new merge request: " + mr.WebURL}
 	}
 	url := fmt.Sprintf("merge request !%d of %s", o.IID, o.Project)
 	if mr != nil {
 		url = mr.WebURL
 	}
-	return &clierr.Error{Code: exitNotApproved, Msg: fmt.Sprintf("not approved within %s: %s", o.Timeout, url),
+	return &clierr.Error{Kind: clierr.Failed, Code: exitNotApproved, Msg: fmt.Sprintf("not approved within %s: %s", o.Timeout, url),
 		Next: fmt.Sprintf("ask for a review, then: lain wait-mr-approval %s %d --timeout %s", o.Project, o.IID, o.Timeout)}
 }

@@ -153,7 +153,7 @@ func pickPod(ra *runningApp, st *kube.App, target string, o *XOptions) (kube.Pod
 	candidates = append(ready, rest...)
 	switch {
 	case len(candidates) == 0:
-		return kube.Pod{}, clierr.New(fmt.Sprintf("no running pod of %s on cluster %s", what, ra.cluster.Cluster), "lain status   # what runs, and what is wrong")
+		return kube.Pod{}, clierr.Of(clierr.NotFound, fmt.Sprintf("no running pod of %s on cluster %s", what, ra.cluster.Cluster), "lain status   # what runs, and what is wrong")
 	case len(candidates) == 1 || !o.IO.CanPrompt():
 		return candidates[0], nil
 	}

@@ -41,38 +41,38 @@ func explain(err error, src *Source, current string, launch bool) *clierr.Error 
 	case errors.As(err, &ce):
 		return ce
 	case errors.As(err, &re):
-		return &clierr.Error{Msg: re.Error(), Err: err,
+		return &clierr.Error{Kind: clierr.Update, Msg: re.Error(), Err: err,
 			Next: fmt.Sprintf("ask whoever publishes lain to republish %s (docs/releases.md); lain %s keeps working meanwhile", re.Version, current)}
 	case launch:
 		return nil
 	case errors.As(err, &pe):
-		return &clierr.Error{Msg: fmt.Sprintf("the download of lain %s stopped at %s: %v; what arrived is kept beside the binary", pe.Version, pe.Progress(), pe.Err),
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("the download of lain %s stopped at %s: %v; what arrived is kept beside the binary", pe.Version, pe.Progress(), pe.Err),
 			Next: "lain upgrade   (continues where it stopped)", Err: err}
 	case errors.As(err, &se):
-		return &clierr.Error{Msg: fmt.Sprintf("gave up on %s: %v", src, se), Next: "check your network, then: lain upgrade", Err: err}
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("gave up on %s: %v", src, se), Next: "check your network, then: lain upgrade", Err: err}
 	case errors.As(err, &be):
-		return &clierr.Error{Msg: be.Error(), Next: "lain upgrade   (again when the other one is done)", Err: err}
+		return &clierr.Error{Kind: clierr.Update, Msg: be.Error(), Next: "lain upgrade   (again when the other one is done)", Err: err}
 	case errors.As(err, &ie):
-		return &clierr.Error{Msg: ie.Error(), Next: "lain upgrade   (again in a few minutes)", Err: err}
+		return &clierr.Error{Kind: clierr.Update, Msg: ie.Error(), Next: "lain upgrade   (again in a few minutes)", Err: err}
 	case errors.As(err, &he) && src.IsGitLab() && (he.Code == http.StatusUnauthorized || he.Code == http.StatusForbidden):
 		if src.HasToken() {
-			return &clierr.Error{Msg: fmt.Sprintf("GitLab refused your token for %s: %s", src, he.Status), Next: tokenNext, Err: err}
+			return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("GitLab refused your token for %s: %s", src, he.Status), Next: tokenNext, Err: err}
 		}
-		return &clierr.Error{Msg: fmt.Sprintf("GitLab wants a token to read lain releases at %s: %s", src, he.Status), Next: tokenNext, Err: err}
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("GitLab wants a token to read lain releases at %s: %s", src, he.Status), Next: tokenNext, Err: err}
 	case errors.As(err, &he) && he.Code == http.StatusNotFound:
 		if src.IsGitLab() && src.usesDeployToken() && strings.Contains(he.URL, "/packages?") {
-			return &clierr.Error{Msg: fmt.Sprintf("%s has no release channel (%s/%s), and GitLab does not let deploy tokens list packages (%s)", src, ChannelVersion, IndexFile, he.Status),
+			return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("%s has no release channel (%s/%s), and GitLab does not let deploy tokens list packages (%s)", src, ChannelVersion, IndexFile, he.Status),
 				Next: "ask whoever publishes lain to publish a release with a current scripts/release (it uploads the channel), or export " + EnvGitLabToken + "=<token with read_api scope>", Err: err}
 		}
 		if src.IsGitLab() && !src.HasToken() {
-			return &clierr.Error{Msg: fmt.Sprintf("GitLab has no lain releases at %s that you may see without a token (%s)", src, he.brief()), Next: tokenNext, Err: err}
+			return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("GitLab has no lain releases at %s that you may see without a token (%s)", src, he.brief()), Next: tokenNext, Err: err}
 		}
-		return &clierr.Error{Msg: fmt.Sprintf("no lain releases at %s (%s)", src, he),
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("no lain releases at %s (%s)", src, he),
 			Next: "export " + EnvURL + "=<your team's release URL> (docs/releases.md), then: lain upgrade", Err: err}
 	case errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne):
-		return &clierr.Error{Msg: fmt.Sprintf("could not get lain releases from %s: %v", src, err),
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("could not get lain releases from %s: %v", src, err),
 			Next: "check your network, then: lain upgrade", Err: err}
 	default:
-		return &clierr.Error{Msg: "upgrading lain failed: " + err.Error(), Next: "lain upgrade -v", Err: err}
+		return &clierr.Error{Kind: clierr.Update, Msg: "upgrading lain failed: " + err.Error(), Next: "lain upgrade -v", Err: err}
 	}
 }

@@ -24,7 +24,7 @@ func Rollback(ctx context.Context, o *Options) error {
 	}
 	old := target.OldPath()
 	if _, err := os.Stat(old); err != nil {
-		return &clierr.Error{Msg: fmt.Sprintf("no earlier lain to go back to: %s does not exist (it is kept by an upgrade)", old),
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("no earlier lain to go back to: %s does not exist (it is kept by an upgrade)", old),
 			Next: "lain upgrade --version <version> --force   (installs any published version)"}
 	}
 	if err := target.CheckWritable(o.sudoEnv()); err != nil {
@@ -39,7 +39,7 @@ func Rollback(ctx context.Context, o *Options) error {
 	defer unlock()
 	version, err := trialRun(ctx, old)
 	if err != nil {
-		return &clierr.Error{Msg: fmt.Sprintf("not going back to %s: it does not run here (%v)", old, err),
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("not going back to %s: it does not run here (%v)", old, err),
 			Next: "lain upgrade --version <version> --force   (installs any published version)"}
 	}
 	if o.DryRun {
@@ -47,7 +47,7 @@ func Rollback(ctx context.Context, o *Options) error {
 		return nil
 	}
 	if err := target.swapBack(); err != nil {
-		return &clierr.Error{Msg: fmt.Sprintf("going back to %s failed: %v", old, err), Next: "lain upgrade --rollback -v"}
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("going back to %s failed: %v", old, err), Next: "lain upgrade --rollback -v"}
 	}
 	pin := ""
 	if back, err := ParseVersion(version); err == nil {

@@ -37,7 +37,7 @@ func (t *Target) rotate(next, old string) error {
 	}
 	if err := os.Rename(next, t.Path); err != nil {
 		if rerr := os.Rename(old, t.Path); rerr != nil {
-			return &clierr.Error{
+			return &clierr.Error{Kind: clierr.Update,
 				Msg:  fmt.Sprintf("upgrading lain failed (%v) and putting the old binary back failed too (%v)", err, rerr),
 				Next: fmt.Sprintf("move %s back to %s", old, t.Path),
 			}

@@ -60,7 +60,7 @@ func managed(path string) error {
 	default:
 		return nil
 	}
-	return &clierr.Error{Msg: fmt.Sprintf("lain at %s is installed by %s; lain does not replace it behind %s's back", path, who, who), Next: next}
+	return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("lain at %s is installed by %s; lain does not replace it behind %s's back", path, who, who), Next: next}
 }
 
 // CheckWritable makes sure the binary can be replaced before anything is
@@ -79,7 +79,7 @@ func (t *Target) CheckWritable(sudoEnv []string) error {
 	if len(sudoEnv) > 0 {
 		sudo += "--preserve-env=" + strings.Join(sudoEnv, ",") + " "
 	}
-	return &clierr.Error{
+	return &clierr.Error{Kind: clierr.Update,
 		Msg: fmt.Sprintf("cannot upgrade lain: %s is not writable for you, so %s cannot be replaced", filepath.Dir(t.Path), t.Path),
 		Next: fmt.Sprintf("%s%s upgrade   (or install lain where you can write: install -D %s ~/.local/bin/lain, put ~/.local/bin first in PATH, then: lain upgrade)",
 			sudo, t.Path, t.Path),

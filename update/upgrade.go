@@ -24,14 +24,14 @@ const sourceNext = "export " + EnvURL + "=<your team's release URL> (docs/releas
 // that sends nothing for StallTimeout, saying so as it waits.
 func Upgrade(ctx context.Context, o *Options, req Request) error {
 	if o.Config.URL == "" {
-		return &clierr.Error{Msg: "this lain has no update source built in", Next: sourceNext}
+		return &clierr.Error{Kind: clierr.Update, Msg: "this lain has no update source built in", Next: sourceNext}
 	}
 	o.chatty = true
 	ctx, client, stop := o.watchdog(ctx, o.HTTPClient)
 	defer stop()
 	src, err := NewSource(o.Config.URL, client, o.Getenv)
 	if err != nil {
-		return &clierr.Error{Msg: err.Error(), Next: sourceNext}
+		return &clierr.Error{Kind: clierr.Update, Msg: err.Error(), Next: sourceNext}
 	}
 	cur, curErr := ParseVersion(o.Version) // an error: a development build
 	var want *semver.Version
@@ -58,7 +58,7 @@ func Upgrade(ctx context.Context, o *Options, req Request) error {
 
 	if want != nil {
 		if want = Find(versions, want); want == nil {
-			e := &clierr.Error{Msg: fmt.Sprintf("lain %s is not published at %s", req.Version, src)}
+			e := &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("lain %s is not published at %s", req.Version, src)}
 			if newest != nil {
 				e.Msg += fmt.Sprintf(" (newest is %s)", newest)
 				e.Next = "lain upgrade --version " + newest.String()
@@ -66,7 +66,7 @@ func Upgrade(ctx context.Context, o *Options, req Request) error {
 			return e
 		}
 	} else if want = newest; want == nil {
-		return &clierr.Error{Msg: fmt.Sprintf("no lain releases at %s yet", src), Next: "publish one: make release VERSION=x.y.z OUT=dir (docs/releases.md)"}
+		return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("no lain releases at %s yet", src), Next: "publish one: make release VERSION=x.y.z OUT=dir (docs/releases.md)"}
 	}
 
 	if req.Check {
@@ -76,7 +76,7 @@ func Upgrade(ctx context.Context, o *Options, req Request) error {
 	if !req.Force {
 		switch {
 		case curErr != nil:
-			return &clierr.Error{Msg: fmt.Sprintf("lain %q is a development build; replacing it with release %s needs --force", o.Version, want),
+			return &clierr.Error{Kind: clierr.Update, Msg: fmt.Sprintf("lain %q is a development build; replacing it with release %s needs --force", o.Version, want),
 				Next: "lain upgrade --force"}
 		case want.Equal(cur):
 			fmt.Fprintf(o.IO.Out, "lain %s is already installed\n", o.Version)
@@ -145,7 +145,7 @@ func (o *Options) unpin() {
 }
 
 func downgradeErr(want *semver.Version, current string) error {
-	return &clierr.Error{
+	return &clierr.Error{Kind: clierr.Update,
 		Msg:  fmt.Sprintf("lain %s is older than this lain (%s); lain does not downgrade unless told to", want, current),
 		Next: fmt.Sprintf("lain upgrade --version %s --force", want),
 	}

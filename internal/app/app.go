@@ -50,7 +50,7 @@ func Load(dir string) (*App, error) {
 	}
 	p := filepath.Join(abs, ChartDir, "values.yaml")
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		return nil, clierr.New(fmt.Sprintf("no chart/values.yaml in %s: this is not a lain app (yet)", abs),
+		return nil, clierr.Of(clierr.NotFound, fmt.Sprintf("no chart/values.yaml in %s: this is not a lain app (yet)", abs),
 			"lain init   # asks a few questions and writes chart/")
 	}
 	vf, err := ReadValuesFile(p, filepath.Join(ChartDir, "values.yaml"))

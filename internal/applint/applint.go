@@ -165,7 +165,7 @@ func helmLint(ctx context.Context, in Input) error {
 	if len(findings) == 0 {
 		findings = []string{strings.TrimSpace(string(res.Stderr))}
 	}
-	return &clierr.Error{Msg: "helm lint failed:\n  " + strings.Join(findings, "\n  "), Next: "fix chart/ (lain template --debug shows the render), then run: lain lint", Err: err}
+	return &clierr.Error{Kind: clierr.InvalidInput, Msg: "helm lint failed:\n  " + strings.Join(findings, "\n  "), Next: "fix chart/ (lain template --debug shows the render), then run: lain lint", Err: err}
 }
 
 func helmTemplate(ctx context.Context, in Input) error {
@@ -173,13 +173,13 @@ func helmTemplate(ctx context.Context, in Input) error {
 	var ee *runner.ExitError
 	if errors.As(err, &ee) {
 		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(res.Stderr)), "Error: "))
-		return &clierr.Error{Msg: "helm template failed: " + msg, Next: "fix chart/values*.yaml, then run: lain lint", Err: err}
+		return &clierr.Error{Kind: clierr.InvalidInput, Msg: "helm template failed: " + msg, Next: "fix chart/values*.yaml, then run: lain lint", Err: err}
 	}
 	if err != nil {
 		return err
 	}
 	if Empty(res.Stdout) {
-		return clierr.New("helm template rendered nothing: chart/values.yaml defines no deployments, statefulSets, jobs or cronjobs",
+		return clierr.Of(clierr.InvalidInput, "helm template rendered nothing: chart/values.yaml defines no deployments, statefulSets, jobs or cronjobs",
 			"add a proc to chart/values.yaml (lain init --force writes a fresh one, keeping a backup), then run: lain lint")
 	}
 	return nil

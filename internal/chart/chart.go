@@ -5,12 +5,15 @@ package chart
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/lain-cli/lain/internal/appvalues"
 )
 
 // Version is the version of the built-in chart, written into each app's
@@ -42,13 +45,19 @@ version: %s
 `, appname, appname, Version))
 }
 
+// SchemaFile is the JSON Schema of values.yaml, beside it in chart/: helm
+// validates the merged values with it (template, install, lint) and editors
+// complete keys from it (values.yaml's first line names it).
+const SchemaFile = "values.schema.json"
+
 // Files returns every file lain owns in an app's chart/, by path relative
-// to chart/: Chart.yaml, .helmignore and templates/*. values*.yaml is the
-// user's and never among them.
+// to chart/: Chart.yaml, .helmignore, values.schema.json and templates/*.
+// values*.yaml is the user's and never among them.
 func Files(appname string) map[string][]byte {
 	out := map[string][]byte{
 		"Chart.yaml":  chartYAML(appname),
 		".helmignore": []byte(helmignore),
+		SchemaFile:    valuesSchema(),
 	}
 	entries, err := fs.ReadDir(embedded, "templates")
 	if err != nil {
@@ -100,4 +109,13 @@ func parts(v string) [3]int {
 		out[i], _ = strconv.Atoi(p)
 	}
 	return out
+}
+
+// valuesSchema is SchemaFile's content, from the schema lain lint checks.
+func valuesSchema() []byte {
+	b, err := json.MarshalIndent(appvalues.JSONSchema(), "", "  ")
+	if err != nil {
+		panic("chart: values schema: " + err.Error()) // a build defect
+	}
+	return append(b, '\n')
 }

@@ -11,9 +11,10 @@ import (
 const CommitMessage = "[skip ci] upgrade helm chart to " + Version
 
 // commitPaths are chart/ without values*.yaml (the user's, and their
-// backups) and the original's templates moved aside.
+// backups) and the original's templates moved aside. values.schema.json is
+// lain's, so it is committed with the templates.
 func commitPaths() []string {
-	return []string{"--", "chart", ":(exclude)chart/values*", ":(exclude)chart/templates.backup-*"}
+	return []string{"--", "chart", ":(exclude)chart/values*.yaml", ":(exclude)chart/values*.backup-*", ":(exclude)chart/templates.backup-*"}
 }
 
 // Commit commits the app's chart/ in dir without values*.yaml, leaving

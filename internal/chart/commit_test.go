@@ -11,7 +11,7 @@ import (
 func TestCommitDryRunOnlyPrints(t *testing.T) {
 	rec := &runner.Recorder{DryRun: true}
 	committed, err := Commit(context.Background(), rec, "/app", true)
-	want := "git add -- chart ':(exclude)chart/values*' ':(exclude)chart/templates.backup-*'\ngit commit -m '[skip ci] upgrade helm chart to " + Version + "' -- chart ':(exclude)chart/values*' ':(exclude)chart/templates.backup-*'"
+	want := "git add -- chart ':(exclude)chart/values*.yaml' ':(exclude)chart/values*.backup-*' ':(exclude)chart/templates.backup-*'\ngit commit -m '[skip ci] upgrade helm chart to " + Version + "' -- chart ':(exclude)chart/values*.yaml' ':(exclude)chart/values*.backup-*' ':(exclude)chart/templates.backup-*'"
 	if err != nil || !committed || strings.Join(rec.Lines, "\n") != want {
 		t.Fatalf("%v %v\n%s", committed, err, rec)
 	}

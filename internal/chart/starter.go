@@ -93,7 +93,8 @@ var starter = sync.OnceValue(func() *template.Template {
 	}).Parse(starterText))
 })
 
-const starterText = `# How lain builds and runs {{ .Appname }}. Written by lain init; yours to edit.
+const starterText = `# yaml-language-server: $schema=values.schema.json
+# How lain builds and runs {{ .Appname }}. Written by lain init; yours to edit.
 # chart/values-<CLUSTER>.yaml, when present, is merged over this file for that
 # cluster. Check your changes with: lain lint
 

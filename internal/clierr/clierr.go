@@ -27,6 +27,9 @@ type Error struct {
 	Code int
 	// Err is the underlying cause, kept for errors.Is/As; never printed.
 	Err error
+	// Kind is the family of the error, documented in docs/errors.md;
+	// empty means KindOf's default.
+	Kind Kind
 }
 
 func (e *Error) Error() string { return e.Msg }

@@ -58,7 +58,7 @@ func Resolve(cl *Cluster, appDir string, getenv func(string) string) (*Config, e
 			continue
 		}
 		if msg := RegistryProblem(r.value); msg != "" {
-			return nil, clierr.New(fmt.Sprintf("%s, read from $%s (secrets_env of %s): %s", r.key, cl.Values.SecretsEnv[r.key].EnvName, cl.File, msg),
+			return nil, clierr.Of(clierr.ClusterConfig, fmt.Sprintf("%s, read from $%s (secrets_env of %s): %s", r.key, cl.Values.SecretsEnv[r.key].EnvName, cl.File, msg),
 				"export "+cl.Values.SecretsEnv[r.key].EnvName+"=<registry host>/<path>")
 		}
 	}
@@ -135,7 +135,7 @@ func ReadSecretsEnv(spec map[string]SecretEnv, getenv func(string) string, clust
 				break
 			}
 		}
-		return nil, clierr.New(fmt.Sprintf("cluster %s needs environment variables that are not set:\n  %s", cluster, strings.Join(missing, "\n  ")),
+		return nil, clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s needs environment variables that are not set:\n  %s", cluster, strings.Join(missing, "\n  ")),
 			"export "+first+"=...   # then run the command again")
 	}
 	return out, nil

@@ -17,7 +17,7 @@ func (f *Factory) CurrentCluster(appDir string) (*clusterconfig.Config, error) {
 	name := f.KubeHome().Current()
 	if name == "" {
 		names, _ := src.Clusters()
-		return nil, clierr.New(fmt.Sprintf("no current cluster: %s is not one of lain's clusters (%s)", f.KubeHome().ConfigPath(), strings.Join(names, ", ")),
+		return nil, clierr.Of(clierr.ClusterConfig, fmt.Sprintf("no current cluster: %s is not one of lain's clusters (%s)", f.KubeHome().ConfigPath(), strings.Join(names, ", ")),
 			"lain use CLUSTER   # or add --use CLUSTER to this command")
 	}
 	cl, err := src.Load(name)

@@ -48,11 +48,11 @@ func MissingImage(ctx context.Context, reg Registry, appname, img string) error 
 	}
 	msg := fmt.Sprintf("image %s is not in the registry", img)
 	if len(recent) == 0 {
-		return clierr.New(msg+" (no image of "+appname+" was pushed yet)",
+		return clierr.Of(clierr.NotFound, msg+" (no image of "+appname+" was pushed yet)",
 			"lain deploy --build   # builds and pushes the image of this commit, then deploys it")
 	}
 	msg += "; recent tags:\n  " + strings.Join(recent, "\n  ")
-	return clierr.New(msg, fmt.Sprintf("lain deploy --set imageTag=%s   # the newest image; or: lain deploy --build   # build and push this commit's image first", recent[0]))
+	return clierr.Of(clierr.NotFound, msg, fmt.Sprintf("lain deploy --set imageTag=%s   # the newest image; or: lain deploy --build   # build and push this commit's image first", recent[0]))
 }
 
 // checkCanary refuses a deploy during an ongoing canary, and a canary of
@@ -70,7 +70,7 @@ func (d *Deployer) checkCanary(ctx context.Context, q *Request) error {
 		if err != nil {
 			return err
 		}
-		return clierr.New(fmt.Sprintf("a canary of %s is ongoing (release %s): deploying now would mix versions", q.App.Name, canary),
+		return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("a canary of %s is ongoing (release %s): deploying now would mix versions", q.App.Name, canary),
 			"lain set-canary-group --final   # promote the canary; or: lain set-canary-group --abort")
 	}
 	if q.App.Release != q.App.Name {
@@ -78,7 +78,7 @@ func (d *Deployer) checkCanary(ctx context.Context, q *Request) error {
 			"remove releaseName from chart/values.yaml, or deploy without --canary")
 	}
 	if _, err := release.History(ctx, d.Runner, q.App.Release); errors.Is(err, release.ErrNotFound) {
-		return clierr.New(fmt.Sprintf("%s is not deployed yet: a canary runs beside a deployed app", q.App.Name), "lain deploy   # first, then lain deploy --canary")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("%s is not deployed yet: a canary runs beside a deployed app", q.App.Name), "lain deploy   # first, then lain deploy --canary")
 	} else if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (d *Deployer) unstick(ctx context.Context, q *Request, rel string, revs []r
 	fixLine := fix.Name + " " + strings.Join(fix.Args, " ")
 	if !q.AutoPilot {
 		next := "lain --auto-pilot deploy   # runs " + fixLine + " first; or run it yourself"
-		return nil, clierr.New(what, next)
+		return nil, clierr.Of(clierr.ReleaseFailed, what, next)
 	}
 	fmt.Fprintln(d.ErrOut, what+"; auto-pilot: "+fixLine)
 	if _, err := d.Runner.Run(ctx, fix); err != nil {

@@ -23,7 +23,7 @@ func (d *Deployer) upgradeFailed(ctx context.Context, rel string, before []relea
 		look, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		state := d.releaseState(look, rel, before, c)
-		return &clierr.Error{
+		return &clierr.Error{Kind: clierr.ClusterUnreachable,
 			Msg:  fmt.Sprintf("helm upgrade of %s failed: the cluster stopped answering (%s); %s", rel, c.Detail, state),
 			Next: "lain doctor   # checks that the cluster answers; then lain deploy again",
 			Err:  err,

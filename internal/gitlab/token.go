@@ -39,10 +39,10 @@ func (t Token) header(base string, ep endpoint) ([2]string, error) {
 	case t.Job != "" && ep.JobToken:
 		return [2]string{"JOB-TOKEN", t.Job}, nil
 	case t.Job != "":
-		return [2]string{}, clierr.New(
+		return [2]string{}, clierr.Of(clierr.Forbidden,
 			fmt.Sprintf("GitLab does not accept CI_JOB_TOKEN for %s %s; lain needs GITLAB_API_TOKEN, an access token with scope api", ep.Method, ep.Route),
 			"create one at "+TokenPage(base)+" (scope api), add it as a masked CI/CD variable GITLAB_API_TOKEN")
 	}
-	return [2]string{}, clierr.New("GITLAB_API_TOKEN is not set: lain needs a GitLab access token with scope api",
+	return [2]string{}, clierr.Of(clierr.Forbidden, "GITLAB_API_TOKEN is not set: lain needs a GitLab access token with scope api",
 		"create one at "+TokenPage(base)+" (scope api), then: export GITLAB_API_TOKEN=<the token>")
 }

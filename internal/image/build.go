@@ -197,7 +197,7 @@ func (b *Builder) stage(ctx context.Context, r Request, stage Stage, image strin
 	}
 	var ee *runner.ExitError
 	if errors.As(err, &ee) {
-		return &clierr.Error{Msg: fmt.Sprintf("docker build of %s (stage %s) failed; docker's message is above", image, stage),
+		return &clierr.Error{Kind: clierr.ToolFailed, Msg: fmt.Sprintf("docker build of %s (stage %s) failed; docker's message is above", image, stage),
 			Next: "lain build --keep-dockerfile   # keeps the generated Dockerfile to read or run by hand", Code: ee.Code, Err: err}
 	}
 	return err

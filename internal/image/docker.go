@@ -24,7 +24,7 @@ type Docker struct {
 // docker -H address.
 func RemoteHost(cluster, remoteDocker string) (string, error) {
 	if strings.TrimSpace(remoteDocker) == "" {
-		return "", clierr.New(fmt.Sprintf("--remote-docker: cluster %s has no remote_docker in its cluster values", cluster),
+		return "", clierr.Of(clierr.ClusterConfig, fmt.Sprintf("--remote-docker: cluster %s has no remote_docker in its cluster values", cluster),
 			"run without --remote-docker (and unset LAIN_REMOTE_DOCKER), or ask your admin to set remote_docker: host:port")
 	}
 	if strings.Contains(remoteDocker, "://") {
@@ -95,7 +95,7 @@ func (d Docker) DaemonUnreachable(err error) error {
 		where = "the cluster's remote_docker at " + d.Host
 		next = "check that " + d.Host + " is reachable, or run without --remote-docker"
 	}
-	return &clierr.Error{Msg: "docker cannot reach " + where, Next: next, Code: ee.Code, Err: err}
+	return &clierr.Error{Kind: clierr.ToolFailed, Msg: "docker cannot reach " + where, Next: next, Code: ee.Code, Err: err}
 }
 
 // registryError explains a failed pull or push whose cause docker printed
@@ -111,14 +111,14 @@ func registryError(err error, what, image string) error {
 	switch {
 	case strings.Contains(msg, "no basic auth credentials") || strings.Contains(msg, "unauthorized") ||
 		strings.Contains(msg, "authentication required") || strings.Contains(msg, "denied"):
-		return &clierr.Error{Msg: fmt.Sprintf("%s %s: the registry %s refused it: you are not logged in there (or may not write to %s)", what, image, host, repo),
+		return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s %s: the registry %s refused it: you are not logged in there (or may not write to %s)", what, image, host, repo),
 			Next: "docker login " + host, Code: ee.Code, Err: err}
 	case strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host") || strings.Contains(msg, "timeout") ||
 		strings.Contains(msg, "i/o timeout") || strings.Contains(msg, "dial tcp"):
-		return &clierr.Error{Msg: fmt.Sprintf("%s %s: cannot reach the registry %s (%s)", what, image, host, lastLine(ee.Stderr)),
+		return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s %s: cannot reach the registry %s (%s)", what, image, host, lastLine(ee.Stderr)),
 			Next: "check the network or VPN, then try again (docker login " + host + " tests the connection)", Code: ee.Code, Err: err}
 	case strings.Contains(msg, "manifest unknown") || strings.Contains(msg, "not found"):
-		return &clierr.Error{Msg: fmt.Sprintf("%s %s: the registry %s has no such image", what, image, host),
+		return &clierr.Error{Kind: clierr.NotFound, Msg: fmt.Sprintf("%s %s: the registry %s has no such image", what, image, host),
 			Next: "lain version   # the tags the registry has", Code: ee.Code, Err: err}
 	}
 	return &clierr.Error{Msg: fmt.Sprintf("%s %s failed (docker's message is above)", what, image), Code: ee.Code, Err: err}

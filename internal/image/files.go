@@ -33,7 +33,7 @@ func generated(b []byte) bool { return bytes.HasPrefix(b, []byte(GeneratedHeader
 // OwnDockerfileError is lain build's refusal for an app with its own
 // Dockerfile, naming both ways forward.
 func OwnDockerfileError(dir, image string) error {
-	return clierr.New(fmt.Sprintf("%s has its own Dockerfile, and lain build writes one from chart/values.yaml's build clause: "+
+	return clierr.Of(clierr.InvalidInput, fmt.Sprintf("%s has its own Dockerfile, and lain build writes one from chart/values.yaml's build clause: "+
 		"either build with your Dockerfile (docker build -t %s . && lain push), or delete or rename it and let lain build generate one", dir, image),
 		fmt.Sprintf("docker build -t %s . && lain push", image))
 }

@@ -87,7 +87,7 @@ func (h Home) Has(cluster string) bool {
 // MissingError explains where to get a cluster's kubeconfig.
 func (h Home) MissingError(cluster string) *clierr.Error {
 	p := h.KubeconfigPath(cluster)
-	return clierr.New(fmt.Sprintf("no kubeconfig for cluster %s: lain looks for it at %s", cluster, p),
+	return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("no kubeconfig for cluster %s: lain looks for it at %s", cluster, p),
 		fmt.Sprintf("get it from your team's password manager (or your admin), save it as %s, then: chmod go-r %s", p, p))
 }
 

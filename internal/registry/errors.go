@@ -63,22 +63,22 @@ func explain(host, what string, err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return &clierr.Error{Msg: fmt.Sprintf("%s: the registry %s did not answer in time", what, host),
+		return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s: the registry %s did not answer in time", what, host),
 			Next: "check your network (VPN?) and try again; " + login + " tests the connection", Err: err}
 	case NotLoggedIn(err):
-		return &clierr.Error{Msg: fmt.Sprintf("%s: the registry %s refused (%s): you are not logged in there, or may not read this repository", what, host, short(err)),
+		return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s: the registry %s refused (%s): you are not logged in there, or may not read this repository", what, host, short(err)),
 			Next: login, Err: err}
 	case status(err) != 0:
-		return &clierr.Error{Msg: fmt.Sprintf("%s: the registry %s answered %s", what, host, short(err)),
+		return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s: the registry %s answered %s", what, host, short(err)),
 			Next: login + "   # then try again; if it persists, ask your registry's admin", Err: err}
 	}
 	var oe *net.OpError
 	var de *net.DNSError
 	if errors.As(err, &oe) || errors.As(err, &de) {
-		return &clierr.Error{Msg: fmt.Sprintf("%s: cannot reach the registry %s (%s)", what, host, rootCause(err)),
+		return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s: cannot reach the registry %s (%s)", what, host, rootCause(err)),
 			Next: "check the registry address in the cluster values and your network; " + login + " tests the connection", Err: err}
 	}
-	return &clierr.Error{Msg: fmt.Sprintf("%s at the registry %s: %s", what, host, short(err)), Next: login, Err: err}
+	return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s at the registry %s: %s", what, host, short(err)), Next: login, Err: err}
 }
 
 // short is the first line of err, without go-containerregistry's long

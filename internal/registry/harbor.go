@@ -52,12 +52,12 @@ func (h *harbor) Host() string { return h.host }
 // addresses, as docker does).
 func (h *harbor) base() (string, error) {
 	if h.project == "" {
-		return "", clierr.New(fmt.Sprintf("registry_type harbor needs registry: <harbor host>/<project>, got %q", h.registry),
+		return "", clierr.Of(clierr.ClusterConfig, fmt.Sprintf("registry_type harbor needs registry: <harbor host>/<project>, got %q", h.registry),
 			"fix registry in the cluster values (e.g. registry: harbor.example.com/myteam)")
 	}
 	reg, err := name.NewRegistry(h.host)
 	if err != nil {
-		return "", clierr.New(fmt.Sprintf("registry %q in the cluster values: %v", h.registry, err), "fix registry in the cluster values")
+		return "", clierr.Of(clierr.ClusterConfig, fmt.Sprintf("registry %q in the cluster values: %v", h.registry, err), "fix registry in the cluster values")
 	}
 	return reg.Scheme() + "://" + h.host + "/api/v2.0", nil
 }
@@ -132,7 +132,7 @@ func (h *harbor) Exists(ctx context.Context, appname, tag string) (bool, error) 
 // the admin's to fix, not a docker login away.
 func (h *harbor) explain(what string, err error) error {
 	if h.token != "" && NotLoggedIn(err) {
-		return &clierr.Error{Msg: fmt.Sprintf("%s: Harbor at %s refused the harbor_token of the cluster values (%s)", what, h.host, short(err)),
+		return &clierr.Error{Kind: clierr.Registry, Msg: fmt.Sprintf("%s: Harbor at %s refused the harbor_token of the cluster values (%s)", what, h.host, short(err)),
 			Next: "ask your admin to renew harbor_token (it needs read access to project " + h.project + ")", Err: err}
 	}
 	return explain(h.host, what, err)

@@ -39,7 +39,7 @@ func newV2(registry string, o Options) *v2 {
 func (c *v2) repo(appname string) (name.Repository, error) {
 	r, err := name.NewRepository(c.registry + "/" + appname)
 	if err != nil {
-		return name.Repository{}, clierr.New(fmt.Sprintf("registry %q in the cluster values does not make a valid image name with %q: %v", c.registry, appname, err),
+		return name.Repository{}, clierr.Of(clierr.ClusterConfig, fmt.Sprintf("registry %q in the cluster values does not make a valid image name with %q: %v", c.registry, appname, err),
 			"fix registry in the cluster values (host[:port]/namespace)")
 	}
 	return r, nil

@@ -34,7 +34,7 @@ func Explain(ctx context.Context, r runner.Runner, w io.Writer, f Failure) error
 			fmt.Fprintln(w, "  "+l)
 		}
 	}
-	return clierr.New(fmt.Sprintf("deploy failed: pod %s is in %s", f.Pod, f.Reason), nextFor(f))
+	return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("deploy failed: pod %s is in %s", f.Pod, f.Reason), nextFor(f))
 }
 
 func nextFor(f Failure) string {

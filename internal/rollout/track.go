@@ -69,7 +69,7 @@ func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 			return st, nil
 		}
 		if t.Now().After(deadline) {
-			return st, clierr.New(fmt.Sprintf("%s is not ready after %s:\n%s", t.Release, t.Timeout, st.Table()),
+			return st, clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("%s is not ready after %s:\n%s", t.Release, t.Timeout, st.Table()),
 				"lain status   # or: kubectl describe pods -l "+sel)
 		}
 		select {

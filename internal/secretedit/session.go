@@ -150,7 +150,7 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		if err := kept.Remove(); err != nil {
 			return err
 		}
-		return clierr.New(s.name()+" was not changed: the edit came back empty (even the header comment is gone); to remove every key, leave {} in the file",
+		return clierr.Of(clierr.InvalidInput, s.name()+" was not changed: the edit came back empty (even the header comment is gone); to remove every key, leave {} in the file",
 			s.resumeCommand(file))
 	}
 	var after map[string][]byte
@@ -161,7 +161,7 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		var problems []string
 		after, problems = s.Kind.Parse(kept.Path, edited, sec.Data)
 		if len(problems) > 0 {
-			return &clierr.Error{
+			return &clierr.Error{Kind: clierr.InvalidInput,
 				Msg:  fmt.Sprintf("%s was not changed: your edit has problems:\n  %s\nyour edit is kept in %s", s.name(), strings.Join(problems, "\n  "), kept.Path),
 				Next: s.resumeCommand(file) + "   # opens your kept edit again",
 				Code: clierr.ExitUsage,
@@ -198,7 +198,7 @@ func (s *Session) resumeCommand(file string) string {
 }
 
 func (s *Session) keptError(kept Kept, why string, err error) *clierr.Error {
-	return &clierr.Error{Msg: fmt.Sprintf("%s was not changed: %s; your edit is kept in %s", s.name(), why, kept.Path), Next: s.resumeCommand(fileOf(kept, s.name())) + "   # opens your kept edit again", Err: err}
+	return &clierr.Error{Kind: clierr.Failed, Msg: fmt.Sprintf("%s was not changed: %s; your edit is kept in %s", s.name(), why, kept.Path), Next: s.resumeCommand(fileOf(kept, s.name())) + "   # opens your kept edit again", Err: err}
 }
 
 func fileOf(k Kept, secret string) string {
@@ -263,7 +263,7 @@ func (s *Session) apply(ctx context.Context, sec *kube.Secret, after map[string]
 			if next == "" {
 				next = "lain " + s.Kind.Command() + " show   # what it holds now; then run the command again"
 			}
-			return &clierr.Error{Msg: s.name() + " was not changed: " + why, Next: next, Err: err}
+			return &clierr.Error{Kind: clierr.Failed, Msg: s.name() + " was not changed: " + why, Next: next, Err: err}
 		}
 		e := s.keptError(kept, why, err)
 		if next := cause.Next(); next != "" {

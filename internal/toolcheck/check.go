@@ -24,7 +24,7 @@ type Checker struct {
 
 // Missing is the error for a tool that is not installed.
 func Missing(name string, p tools.Platform) *clierr.Error {
-	return clierr.New(name+" is not installed (not found in PATH)", tools.Hint(name, p))
+	return clierr.Of(clierr.ToolMissing, name+" is not installed (not found in PATH)", tools.Hint(name, p))
 }
 
 func (c *Checker) query(ctx context.Context, name string, args ...string) (runner.Result, error) {
@@ -48,10 +48,10 @@ func (c *Checker) Helm(ctx context.Context) (*semver.Version, error) {
 	}
 	v, perr := ParseHelm(string(res.Stdout) + string(res.Stderr))
 	if perr != nil {
-		return nil, clierr.New(perr.Error(), tools.Hint("helm", c.Platform))
+		return nil, clierr.Of(clierr.ToolMissing, perr.Error(), tools.Hint("helm", c.Platform))
 	}
 	if v.LessThan(MinHelm) {
-		return v, clierr.New(fmt.Sprintf("helm %s is too old: lain needs helm >= %s", v, MinHelm), tools.Hint("helm", c.Platform))
+		return v, clierr.Of(clierr.ToolMissing, fmt.Sprintf("helm %s is too old: lain needs helm >= %s", v, MinHelm), tools.Hint("helm", c.Platform))
 	}
 	return v, nil
 }
@@ -67,7 +67,7 @@ func (c *Checker) Kubectl(ctx context.Context, args ...string) (KubectlVersions,
 	}
 	v, perr := ParseKubectl(res.Stdout)
 	if perr != nil {
-		return v, clierr.New(perr.Error(), tools.Hint("kubectl", c.Platform))
+		return v, clierr.Of(clierr.ToolMissing, perr.Error(), tools.Hint("kubectl", c.Platform))
 	}
 	return v, Skew(v, c.Platform)
 }
@@ -83,7 +83,7 @@ func Skew(v KubectlVersions, p tools.Platform) error {
 		return nil
 	}
 	if d := cm - sm; d > 1 || d < -1 {
-		return clierr.New(fmt.Sprintf("kubectl %s is too far from the cluster's %s: kubectl must be within one minor version of the server (1.%d to 1.%d)",
+		return clierr.Of(clierr.ToolMissing, fmt.Sprintf("kubectl %s is too far from the cluster's %s: kubectl must be within one minor version of the server (1.%d to 1.%d)",
 			v.Client.GitVersion, v.Server.GitVersion, sm-1, sm+1), tools.Hint("kubectl", p)+fmt.Sprintf(", version 1.%d", sm))
 	}
 	return nil
@@ -98,7 +98,7 @@ func (c *Checker) Docker(ctx context.Context) (*semver.Version, error) {
 	}
 	v, perr := ParseDocker(string(res.Stdout))
 	if perr != nil {
-		return nil, clierr.New(perr.Error(), tools.Hint("docker", c.Platform))
+		return nil, clierr.Of(clierr.ToolMissing, perr.Error(), tools.Hint("docker", c.Platform))
 	}
 	return v, nil
 }

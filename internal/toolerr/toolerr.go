@@ -136,10 +136,11 @@ func (c Cause) Next() string {
 // what failed (as the call site words it), the cause is added when known,
 // and next is the cause's step, else fallback (the call site's advice).
 func Failed(msg string, err error, fallback string) *clierr.Error {
-	e := &clierr.Error{Msg: msg, Next: fallback, Err: err}
+	e := &clierr.Error{Kind: clierr.ToolFailed, Msg: msg, Next: fallback, Err: err}
 	if c, ok := Classify(err); ok && c.Kind != Other {
 		e.Msg += ": " + c.Why()
 		e.Next = c.Next()
+		e.Kind = c.ErrKind()
 	}
 	return e
 }
@@ -163,6 +164,9 @@ func Explain(err error) error {
 		}
 		out := *ce
 		out.Next = next
+		if out.Kind == "" {
+			out.Kind = c.ErrKind()
+		}
 		if c.Kind != Other && !strings.Contains(out.Msg, c.Detail) {
 			out.Msg += ": " + c.Why()
 		}
@@ -172,9 +176,9 @@ func Explain(err error) error {
 	errors.As(err, &ee)
 	msg := "`" + ee.Line + "` failed"
 	if c.Kind == Other {
-		return &clierr.Error{Msg: err.Error(), Next: genericNext(err), Err: err}
+		return &clierr.Error{Kind: clierr.ToolFailed, Msg: err.Error(), Next: genericNext(err), Err: err}
 	}
-	return &clierr.Error{Msg: msg + ": " + c.Why(), Next: c.Next(), Err: err}
+	return &clierr.Error{Kind: c.ErrKind(), Msg: msg + ": " + c.Why(), Next: c.Next(), Err: err}
 }
 
 // genericNext is the step for a failure lain cannot classify: look at the
@@ -202,4 +206,19 @@ func BeforeAnyChange(c Cause) bool {
 		"unable to build kubernetes objects from new release manifest",
 		"unable to build kubernetes objects from current release manifest",
 	})
+}
+
+// ErrKind is the documented error kind (docs/errors.md) of the cause.
+func (c Cause) ErrKind() clierr.Kind {
+	switch c.Kind {
+	case Unreachable:
+		return clierr.ClusterUnreachable
+	case Credentials, Forbidden:
+		return clierr.Forbidden
+	case Busy, TimedOut:
+		return clierr.ReleaseFailed
+	case Invalid:
+		return clierr.InvalidInput
+	}
+	return clierr.ToolFailed
 }

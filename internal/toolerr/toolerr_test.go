@@ -110,3 +110,15 @@ func TestForbiddenListsEveryResourceOfOneQuery(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+// A classified failure carries the documented kind of its cause
+// (docs/errors.md); an unknown one is a tool failure.
+func TestFailedCarriesTheCausesKind(t *testing.T) {
+	unreachable := exitErr("helm", `Error: Kubernetes cluster unreachable: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused`)
+	if k := Failed("helm rollback of x failed", unreachable, "helm history x").KindOf(); k != clierr.ClusterUnreachable {
+		t.Errorf("unreachable: %s", k)
+	}
+	if k := Failed("helm rollback of x failed", exitErr("helm", "Error: something new"), "helm history x").KindOf(); k != clierr.ToolFailed {
+		t.Errorf("unknown: %s", k)
+	}
+}
