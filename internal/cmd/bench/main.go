@@ -27,8 +27,15 @@ func main() {
 	lain := flag.String("lain", "bin/lain", "the lain binary to measure")
 	runs := flag.Int("runs", 31, "runs of each probe (the median is reported)")
 	maxRSS := flag.Int64("max-rss-mib", 30, "peak RSS budget of `lain --help`, MiB")
+	scale := flag.Bool("scale", false, "also measure the cluster commands on the lab's scale fixture (scripts/lab scale-fixture up)")
+	scaleRuns := flag.Int("scale-runs", 5, "runs of each scale probe")
+	scaleApp := flag.String("scale-app", "app0", "the fixture app the per-app probes use")
 	flag.Parse()
-	if err := run(*lain, *runs, *maxRSS); err != nil {
+	err := run(*lain, *runs, *maxRSS)
+	if err == nil && *scale {
+		err = runScale(*lain, *scaleRuns, *scaleApp)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
