@@ -49,8 +49,8 @@ lint:
 SCALE_FIXTURE ?= --apps 10 --replicas 200 --namespaces 20 --pods-per-ns 400
 bench: build
 ifeq ($(SCALE),1)
-	@eval "$$(scripts/lab env)" && scripts/lab scale-fixture up $(SCALE_FIXTURE) && \
-	{ go run ./internal/cmd/bench -lain bin/lain -scale; rc=$$?; scripts/lab scale-fixture down; exit $$rc; }
+	@eval "$$(scripts/lab env)" && { scripts/lab scale-fixture up $(SCALE_FIXTURE) && \
+	go run ./internal/cmd/bench -lain bin/lain -scale; rc=$$?; scripts/lab scale-fixture down; exit $$rc; }
 else
 	go run ./internal/cmd/bench -lain bin/lain
 endif
