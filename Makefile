@@ -43,8 +43,17 @@ lint:
 	GOOS=darwin go vet ./...
 	GOOS=windows go vet ./...
 
+# SCALE=1 adds the cluster table on the lab's scale fixture (needs the lab
+# up; takes minutes): SCALE_FIXTURE holds scripts/lab scale-fixture's size
+# options; the fixture is removed again even when a budget fails.
+SCALE_FIXTURE ?= --apps 10 --replicas 200 --namespaces 20 --pods-per-ns 400
 bench: build
+ifeq ($(SCALE),1)
+	@eval "$$(scripts/lab env)" && { scripts/lab scale-fixture up $(SCALE_FIXTURE) && \
+	go run ./internal/cmd/bench -lain bin/lain -scale; rc=$$?; scripts/lab scale-fixture down; exit $$rc; }
+else
 	go run ./internal/cmd/bench -lain bin/lain
+endif
 
 clean:
 	rm -rf bin

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -25,10 +26,23 @@ type probe struct {
 
 func main() {
 	lain := flag.String("lain", "bin/lain", "the lain binary to measure")
-	runs := flag.Int("runs", 31, "runs of each probe (the median is reported)")
+	runs := flag.Int("runs", 31, "runs of each start-up probe (the median is reported); 0 skips the start-up table")
 	maxRSS := flag.Int64("max-rss-mib", 30, "peak RSS budget of `lain --help`, MiB")
+	scale := flag.Bool("scale", false, "also measure the cluster commands on the lab's scale fixture (scripts/lab scale-fixture up)")
+	scaleRuns := flag.Int("scale-runs", 5, "runs of each scale probe")
+	scaleApp := flag.String("scale-app", "app0", "the fixture app the per-app probes use")
 	flag.Parse()
-	if err := run(*lain, *runs, *maxRSS); err != nil {
+	var err error
+	if *runs > 0 {
+		err = run(*lain, *runs, *maxRSS)
+	}
+	if *scale {
+		// Measured even when the start-up table failed: both are reported.
+		if serr := runScale(*lain, *scaleRuns, *scaleApp); serr != nil {
+			err = errors.Join(err, serr)
+		}
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
