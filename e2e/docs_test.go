@@ -49,7 +49,9 @@ func TestDocs(t *testing.T) {
 					Dir:     app,
 					Home:    home,
 					Env:     env,
-					Timeout: 5 * time.Minute,
+					// Twice helm's 300 s: a deploy that is really stuck fails
+					// on its own, a slow, shared lab does not fail the docs.
+					Timeout: 10 * time.Minute,
 				})
 				if r.Code != 0 {
 					t.Fatalf("docs/%s:%d: runnable block failed:\n%s\n%s", page, b.line, b.code, r)
