@@ -45,10 +45,10 @@ func TestDocs(t *testing.T) {
 			}
 			for _, b := range blocks {
 				r := Run(t, "bash", Cmd{
-					Args:    []string{"-e", "-o", "pipefail", "-c", b.code},
-					Dir:     app,
-					Home:    home,
-					Env:     env,
+					Args: []string{"-e", "-o", "pipefail", "-c", b.code},
+					Dir:  app,
+					Home: home,
+					Env:  env,
 					// Twice helm's 300 s: a deploy that is really stuck fails
 					// on its own, a slow, shared lab does not fail the docs.
 					Timeout: 10 * time.Minute,
