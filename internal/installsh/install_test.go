@@ -175,7 +175,7 @@ func TestInstallWithoutMinisign(t *testing.T) {
 	for _, tool := range []string{"sh", "curl", "awk", "sha256sum", "mktemp", "uname", "tr", "grep", "cat", "cp", "mv", "mkdir", "chmod", "rm", "head", "tail"} {
 		p, err := exec.LookPath(tool)
 		if err != nil {
-			t.Skipf("%s is not installed", tool)
+			testenv.Missing(t, tool+" is not installed (apt-get install it)")
 		}
 		if err := os.Symlink(p, filepath.Join(bin, tool)); err != nil {
 			t.Fatal(err)
