@@ -62,6 +62,13 @@ than the cluster's registry.`,
 }
 
 func runPush(ctx context.Context, o *PushOptions) error {
+	// --registry gets the rule cluster values get: a registry host and an
+	// optional path, so a typo cannot push to Docker Hub.
+	if o.Registry != "" {
+		if p := clusterconfig.RegistryProblem(o.Registry); p != "" {
+			return clierr.Usage("--registry: "+p, "lain push --registry registry.example.com/backup")
+		}
+	}
 	if len(o.Images) == 0 {
 		return pushApp(ctx, o)
 	}

@@ -116,3 +116,18 @@ func TestSaveSaysToBuildOrPull(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// --registry obeys the cluster values' rule: a typo must not push to
+// Docker Hub (a bare name) or fail later inside docker (a scheme).
+func TestPushRefusesABadRegistryFlag(t *testing.T) {
+	env, rec, _, _ := newImageEnv(t, map[string]string{"chart/values.yaml": shopValues})
+	for _, reg := range []string{"https://r.example.com/t", "backup", "r.example.com/my team"} {
+		err := runPush(context.Background(), &PushOptions{ImageEnv: env, Registry: reg, Images: []string{"busybox:1.36"}})
+		if got := clierr.Format(err); !strings.Contains(got, "lain: --registry: ") || !strings.Contains(got, "next: lain push --registry registry.example.com/backup") {
+			t.Errorf("%s: %s", reg, got)
+		}
+	}
+	if len(rec.Lines) != 0 {
+		t.Fatalf("ran:\n%s", rec)
+	}
+}
