@@ -94,7 +94,8 @@ func (s *clusterState) checkValues(context.Context) Result {
 		for i, w := range s.cluster.Warnings {
 			lines[i] = w.String()
 		}
-		return warn(fmt.Sprintf("%s has %d unknown key(s)", s.cluster.File, n), strings.Join(lines, "\n"))
+		// Unknown keys and keys only the original lain read: each line says which.
+		return warn(fmt.Sprintf("%s has %d key(s) lain does not use", s.cluster.File, n), strings.Join(lines, "\n"))
 	}
 	return ok("%s", s.cluster.File)
 }
