@@ -373,3 +373,19 @@ func TestWatchJobOfAFinishedJob(t *testing.T) {
 		t.Error("exit codes of failed jobs")
 	}
 }
+
+// The chart names the container after the proc; a sidecar listed first
+// must not be taken for it.
+func TestMainContainerIsTheProcs(t *testing.T) {
+	p := Pod{Instance: "shop-web", Containers: []Container{{Name: "envoy"}, {Name: "web"}}}
+	if got := p.MainContainer("shop"); got != "web" {
+		t.Fatalf("got %q", got)
+	}
+	old := Pod{Instance: "shop-web", Containers: []Container{{Name: "envoy"}, {Name: "shop-web"}}}
+	if got := old.MainContainer("shop"); got != "shop-web" {
+		t.Fatalf("chart 1.0.0: got %q", got)
+	}
+	if got := (Pod{Containers: []Container{{Name: "a"}, {Name: "b"}}}).MainContainer("shop"); got != "a" {
+		t.Fatalf("no match: got %q", got)
+	}
+}

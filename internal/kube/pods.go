@@ -187,7 +187,8 @@ func orDefault(s, def string) string {
 }
 
 // MainContainer is the container lain means when it does not say: the one
-// the chart names <appname>-<proc>, else the first.
+// named after the proc (the chart's instance label is <release>-<proc>),
+// or <appname>-<proc> as lain's chart 1.0.0 named it, else the first.
 func (p Pod) MainContainer(appname string) string {
 	var first string
 	for _, c := range p.Containers {
@@ -197,7 +198,7 @@ func (p Pod) MainContainer(appname string) string {
 		if first == "" {
 			first = c.Name
 		}
-		if strings.HasPrefix(c.Name, appname+"-") {
+		if strings.HasSuffix(p.Instance, "-"+c.Name) || strings.HasPrefix(c.Name, appname+"-") {
 			return c.Name
 		}
 	}
