@@ -114,8 +114,13 @@ func TestDeployUpgradeRollback(t *testing.T) {
 		t.Errorf("image after upgrade %s", img)
 	}
 
-	// A failed revision 3 must be skipped by rollback.
-	d.lain("--ignore-lint", "deploy", "--set", "imageTag=v2", "--set", "deployments.web.replicaCount=notanumber")
+	// A failed revision 3 must be skipped by rollback. The chart's values
+	// schema stops a wrong type before helm makes a revision, so the value
+	// is one only the API server refuses (an impossible CPU quantity).
+	r = d.lain("--ignore-lint", "deploy", "--set", "imageTag=v2", "--set", "deployments.web.resources.requests.cpu=lots")
+	if r.Code == 0 {
+		t.Fatalf("a deploy the API server must refuse succeeded:\n%s", r)
+	}
 	r = d.mustLain("rollback", "--wait")
 	wantIn(t, r.Stderr, "to revision 2 (imageTag v2", "$ helm rollback "+d.name+" 2")
 	// Revision 4 is the rollback; the one before that ran is 2 again.
