@@ -9,7 +9,10 @@ import (
 )
 
 // secretKey matches key names whose values must never be printed.
-var secretKey = lazy.Regexp(`(?i)(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization|auth[_-]?token)`)
+// Short abbreviations (PAT: personal access token, PWD, the cookie of a
+// session) only count as a whole word of the name (GITLAB_PAT, db.pwd,
+// X-Auth-Key), so PATH and PATTERN stay visible.
+var secretKey = lazy.Regexp(`(?i)(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization|auth[_-]?(token|key)|cookie|(^|[_.\-])(pat|pwd|pin)($|[_.\-]))`)
 
 // Masker decides which parts of a command line are shown as ***.
 //

@@ -267,3 +267,17 @@ func TestSetItemWithoutValue(t *testing.T) {
 		}
 	}
 }
+
+// Abbreviated secret names are masked as whole words only: PAT is a
+// token, PATH is not.
+func TestSecretNameAbbreviations(t *testing.T) {
+	for k, want := range map[string]bool{
+		"GITLAB_PAT": true, "pat": true, "db.pwd": true, "PWD": true, "X-Auth-Key": true,
+		"SESSION_COOKIE": true, "SIM_PIN": true, "X-Auth-Token": true,
+		"PATH": false, "PATTERN": false, "SPINNER": false, "PIN_COUNT_X": true, "HOME": false, "COMPATIBLE": false,
+	} {
+		if got := SecretName(k); got != want {
+			t.Errorf("SecretName(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
