@@ -73,6 +73,11 @@ func (m Masker) spans(tool string, args []string) [][]span {
 	for i, a := range args {
 		read := next
 		next = valuePlain
+		if a == "--" && read == valuePlain && i+1 < len(args) {
+			// kubectl exec POD -- mysql -pSECRET: what follows is another
+			// program's command line, read with that program's grammar.
+			g = grammarFor(args[i+1], args[i+2:])
+		}
 		var sp []span
 		switch {
 		case read == valueSecret:
@@ -203,6 +208,9 @@ type grammar struct {
 	noValue map[string]bool
 	// short are one-letter flags that take a secret value (docker login -p).
 	short map[string]bool
+	// long are flags whose value is secret although their name does not
+	// say so (curl --user user:password).
+	long map[string]bool
 	// shortPair are one-letter flags whose value is KEY=VALUE, which may be
 	// attached (docker run -eKEY=VALUE).
 	shortPair map[string]bool
@@ -226,7 +234,7 @@ func (g grammar) secretFlag(m Masker, name string) bool {
 	if !strings.HasPrefix(name, "--") {
 		return g.short[name]
 	}
-	return m.isSecretKey(name)
+	return g.long[name] || m.isSecretKey(name)
 }
 
 // grammarFor is the grammar of tool ("helm", "/usr/bin/docker", ...).
@@ -245,6 +253,16 @@ func grammarFor(tool string, args []string) grammar {
 		if len(args) > 0 && args[0] == "login" {
 			g.short = map[string]bool{"-p": true}
 		}
+	// Clients people run in a pod (lain x -- ...) whose one-letter flag
+	// takes a password: mysql -pSECRET, redis-cli -a SECRET, curl -u
+	// user:SECRET (the user is hidden too: better than parsing it).
+	case "mysql", "mariadb", "mysqldump", "mysqladmin", "sshpass", "mongo", "mongosh":
+		g.short = map[string]bool{"-p": true}
+	case "redis-cli", "valkey-cli":
+		g.short = map[string]bool{"-a": true}
+	case "curl", "wget":
+		g.short = map[string]bool{"-u": true}
+		g.long = map[string]bool{"--user": true, "--proxy-user": true}
 	}
 	return g
 }

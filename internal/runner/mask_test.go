@@ -47,6 +47,11 @@ func TestMaskFollowsEachToolsGrammar(t *testing.T) {
 		{"docker", []string{"login", "-u", "bob", "-pSEKRIT", "reg"}, "docker login -u bob -p*** reg"},
 		{"docker", []string{"run", "-eAPI_TOKEN=a,b", "-eMODE=x", "img"}, "docker run -eAPI_TOKEN=*** -eMODE=x img"},
 		{"kubectl", []string{"exec", "p", "--", "curl", "-H", "Authorization: Bearer SEKRIT", "x"}, "kubectl exec p -- curl -H Authorization:*** x"},
+		{"kubectl", []string{"exec", "p", "--", "mysql", "-pSEKRIT", "-u", "root"}, "kubectl exec p -- mysql -p*** -u root"},
+		{"kubectl", []string{"exec", "-it", "p", "--", "redis-cli", "-a", "SEKRIT", "ping"}, "kubectl exec -it p -- redis-cli -a *** ping"},
+		{"kubectl", []string{"exec", "p", "--", "curl", "-u", "bob:SEKRIT", "--user=bob:SEKRIT", "http://x"}, "kubectl exec p -- curl -u *** --user=*** http://x"},
+		{"kubectl", []string{"exec", "p", "--", "psql", "--password", "SEKRIT"}, "kubectl exec p -- psql --password ***"},
+		{"docker", []string{"run", "--rm", "img", "--", "ls", "-a", "-p"}, "docker run --rm img -- ls -a -p"},
 		// A URL's password, whatever key or flag carries it.
 		{"helm", []string{"--set", "env.DATABASE_URL=postgres://u:pa55@db/x,b=1"}, "helm --set env.DATABASE_URL=postgres://u:***@db/x,b=1"},
 		{"docker", []string{"build", "--build-arg", "REG=https://bob:s3@cr:et@npm.example.com/", "."}, "docker build --build-arg REG=https://bob:***@npm.example.com/ ."},
