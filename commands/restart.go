@@ -30,7 +30,8 @@ func NewCmdRestart(f *cmdutil.Factory) *cobra.Command {
 		Short: "Recreate the app's pods (all, some procs', or a selector's)",
 		Long: `Delete the pods of the app (or of the procs given, or those matching -l) so
 their controllers recreate them, e.g. to load a changed <appname>-env.
---graceful (and --auto-pilot) deletes one pod at a time and waits until every
+Pods of Jobs and CronJobs (migrations, lain job runs) are left to finish,
+unless -l selects them. --graceful (and --auto-pilot) deletes one pod at a time and waits until every
 pod is ready again before the next; it stops when a new pod cannot start.`,
 		Example: `  lain restart
   lain restart web --graceful
@@ -59,12 +60,15 @@ func (o *RestartOptions) selectors(rel string) []string {
 	if o.Selector != "" {
 		return []string{o.Selector}
 	}
+	// Kubernetes labels every pod a Job creates with job-name: deleting
+	// one would kill a running migration or lain job, not restart it.
+	const notJobs = ",!job-name"
 	if len(o.Procs) == 0 {
-		return []string{rollout.Selector(rel)}
+		return []string{rollout.Selector(rel) + notJobs}
 	}
 	var out []string
 	for _, p := range o.Procs {
-		out = append(out, "app.kubernetes.io/instance="+rel+"-"+p)
+		out = append(out, "app.kubernetes.io/instance="+rel+"-"+p+notJobs)
 	}
 	return out
 }
