@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/runner"
 )
@@ -66,5 +68,20 @@ func TestClusterCompletions(t *testing.T) {
 	}
 	if got := complete(rec, CronJobs(func() string { return t.TempDir() }, client(rec)), ""); got != ":4\n" {
 		t.Errorf("not an app: %q", got)
+	}
+}
+
+// A cluster whose values do not load is still offered, marked, so the
+// user sees it is broken before choosing it.
+func TestClustersMarksBrokenValues(t *testing.T) {
+	fsys := fstest.MapFS{
+		"values-good.yaml":   {Data: []byte("registry: registry.example.com\nextra_docs: the good one\n")},
+		"values-broken.yaml": {Data: []byte("registry: [unclosed\n")},
+	}
+	fn := Clusters(func() clusterconfig.Source { return clusterconfig.Source{FS: fsys, Dir: "cv"} })
+	got, _ := fn(&cobra.Command{}, nil, "")
+	want := []string{"broken\tbroken cluster values: run lain doctor", "good\tthe good one"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

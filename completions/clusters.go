@@ -18,7 +18,13 @@ func Clusters(source func() clusterconfig.Source) Func {
 		var out []string
 		for _, n := range names {
 			item := n
-			if cl, err := src.Load(n); err == nil && cl.Values.ExtraDocs != "" {
+			cl, err := src.Load(n)
+			switch {
+			case err != nil:
+				// Still offered (lain use names the problem), but the
+				// user sees before choosing that it will not work.
+				item += "\tbroken cluster values: run lain doctor"
+			case cl.Values.ExtraDocs != "":
 				item += "\t" + cl.Values.ExtraDocs
 			}
 			out = append(out, item)
