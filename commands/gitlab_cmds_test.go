@@ -149,8 +149,9 @@ func TestWaitMRApprovalExitCodes(t *testing.T) {
 	}{
 		{"approved", func(m *gitlabtest.MR) { m.ApproveAfter = 3 }, 1, 0, "!1 change 1 is approved\n", ""},
 		{"timeout", nil, 1, 1, "", "lain: not approved within 10m0s: "},
-		{"closed", nil, 2, 2, "", "lain: !2 change 2 was closed without approval\n"},
-		{"merged", func(m *gitlabtest.MR) { m.CloseAfter, m.CloseTo = 2, "merged" }, 1, 2, "", "lain: !1 change 1 was merged without approval\n"},
+		{"closed", nil, 2, 3, "", "lain: !2 change 2 was closed without approval\n"},
+		{"merged", func(m *gitlabtest.MR) { m.CloseAfter, m.CloseTo = 2, "merged" }, 1, 3, "", "lain: !1 change 1 was merged without approval\n"},
+		{"no such mr", nil, 9, 4, "", "404"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := gitlabtest.Standard()
@@ -166,10 +167,21 @@ func TestWaitMRApprovalExitCodes(t *testing.T) {
 			if !strings.HasPrefix(out.String(), tc.out) || !strings.Contains(formatErr(err), tc.msg) {
 				t.Errorf("out %q\nerr %q", out, formatErr(err))
 			}
-			if tc.name != "closed" && !strings.HasPrefix(errOut.String(), "waiting for approval of "+s.URL+"/team/hello/-/merge_requests/1") {
+			if tc.name != "closed" && tc.name != "no such mr" && !strings.HasPrefix(errOut.String(), "waiting for approval of "+s.URL+"/team/hello/-/merge_requests/1") {
 				t.Errorf("errOut %q", errOut)
 			}
 		})
+	}
+}
+
+// A token GitLab refuses is "cannot ask" (4), not "not approved" (1).
+func TestWaitMRApprovalBadTokenExits4(t *testing.T) {
+	s := gitlabtest.Standard()
+	defer s.Close()
+	e, _, _, clk := gitlabEnv(s, "nope", nil)
+	err := runWaitMRApproval(context.Background(), &WaitMRApprovalOptions{GitLabEnv: e, Project: "team/hello", IID: 1, Timeout: time.Minute, Clock: clk})
+	if f := clierr.Format(err); clierr.Code(err) != 4 || !strings.Contains(f, "401 Unauthorized") || !strings.Contains(f, "personal_access_tokens") {
+		t.Errorf("code %d: %s", clierr.Code(err), f)
 	}
 }
 

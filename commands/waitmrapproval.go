@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,10 +13,13 @@ import (
 	"github.com/lain-cli/lain/internal/gitlab"
 )
 
-// Exit codes of wait-mr-approval besides 0 (approved).
+// Exit codes of wait-mr-approval besides 0 (approved), distinct so a
+// pipeline can tell "not approved" from "cannot ask" (2 is lain's usage
+// error, as for every command).
 const (
 	exitNotApproved = 1 // the timeout passed
-	exitMRClosed    = 2 // closed or merged without approval
+	exitMRClosed    = 3 // closed or merged without approval
+	exitCannotAsk   = 4 // GitLab refused or could not answer (token, project, network)
 )
 
 // WaitMRApprovalOptions are the inputs of `lain wait-mr-approval`.
@@ -35,8 +39,9 @@ func NewCmdWaitMRApproval(f *cmdutil.Factory) *cobra.Command {
 		Use:   "wait-mr-approval [PROJECT MR_IID]",
 		Short: "Wait until a GitLab merge request is approved (for a pipeline's gate)",
 		Long: `Poll the merge request's approvals until it is approved, then exit 0. Exit 1
-when --timeout passes first, 2 when the merge request is closed or merged
-without approval. Polls start 5 s apart and slow down to one a minute;
+when --timeout passes first, 3 when the merge request is closed or merged
+without approval, 4 when GitLab cannot be asked (a refused token, an
+unknown project or merge request, no answer), 2 for bad arguments. Polls start 5 s apart and slow down to one a minute;
 GitLab's rate limits (429, Retry-After) are waited out. A waiting line is
 printed at most every 30 s.
 
@@ -72,7 +77,10 @@ func runWaitMRApproval(ctx context.Context, o *WaitMRApprovalOptions) error {
 	}
 	outcome, mr, err := gitlab.WaitApproval(ctx, c, o.Project, o.IID, o.Timeout, o.IO.ErrOut)
 	if err != nil {
-		return gitlab.Explain(err, c, o.Project, o.IID)
+		if ctx.Err() != nil {
+			return err // interrupted: lain's own exit code
+		}
+		return withExitCode(gitlab.Explain(err, c, o.Project, o.IID), exitCannotAsk)
 	}
 	switch outcome {
 	case gitlab.Approved:
@@ -88,4 +96,18 @@ func runWaitMRApproval(ctx context.Context, o *WaitMRApprovalOptions) error {
 	}
 	return &clierr.Error{Kind: clierr.Failed, Code: exitNotApproved, Msg: fmt.Sprintf("not approved within %s: %s", o.Timeout, url),
 		Next: fmt.Sprintf("ask for a review, then: lain wait-mr-approval %s %d --timeout %s", o.Project, o.IID, o.Timeout)}
+}
+
+// withExitCode gives err the exit code when it has none of its own.
+func withExitCode(err error, code int) error {
+	var ce *clierr.Error
+	if errors.As(err, &ce) {
+		if ce.Code == 0 {
+			c := *ce
+			c.Code = code
+			return &c
+		}
+		return err
+	}
+	return &clierr.Error{Code: code, Msg: err.Error(), Err: err}
 }

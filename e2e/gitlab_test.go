@@ -108,7 +108,7 @@ func TestGitLabCommands(t *testing.T) {
 	if r.Code != 0 || !strings.Contains(r.Stdout, "already has assignee @") {
 		t.Fatalf("%s", r)
 	}
-	if r = lain(env, "wait-mr-approval", "team/hello", "2"); r.Code != 2 || !strings.Contains(r.Stderr, "lain: !2 change 2 was closed without approval") {
+	if r = lain(env, "wait-mr-approval", "team/hello", "2"); r.Code != 3 || !strings.Contains(r.Stderr, "lain: !2 change 2 was closed without approval") {
 		t.Errorf("closed: %s", r)
 	}
 	if r = lain(env, "wait-mr-approval", "team/hello", "1", "--timeout", "1s"); r.Code != 1 || !strings.Contains(r.Stderr, "waiting for approval of "+gl.URL) ||
