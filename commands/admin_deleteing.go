@@ -24,11 +24,13 @@ func newCmdAdminDeleteBadIng(f *cmdutil.Factory) *cobra.Command {
 		Use:   "delete-bad-ing",
 		Short: "Delete ingresses whose URLs only get the ingress controller's 404/503",
 		Long: `Ask every URL of each ingress of the current namespace (every one with -A),
-2 s each, in parallel. An ingress whose URLs all answer 404 or 503 (what the
-ingress controller's default backend says when nothing serves the host or
+2 s each, in parallel. An ingress whose URLs all answer the ingress
+controller's own 404 page (its default backend: nothing serves the host or
 path) is deleted when no helm release owns it; for one a release owns, the
-helm delete to run is printed instead. An ingress with a URL that answers
-otherwise, or not at all from here, is left alone. Asks first on a
+helm delete to run is printed instead. A 503 (no ready endpoints) is only
+reported with the command to run: a restart or a crashing app gives it too.
+An ingress with a URL that answers otherwise (the app's own 404 page
+included), or not at all from here, is left alone. Asks first on a
 terminal; --yes skips that, --dry-run only prints.`,
 		Example: `  lain admin delete-bad-ing --dry-run
   lain admin delete-bad-ing -A --via 10.0.0.5:80 --yes`,
@@ -67,6 +69,11 @@ func runAdminDeleteBadIng(ctx context.Context, o *AdminDeleteBadIngOptions) erro
 		if b.Release != "" {
 			fmt.Fprintf(o.IO.Out, "ingress %s/%s (%s) belongs to helm release %s; to delete it, delete the release:\n  helm delete %s -n %s\n",
 				b.Namespace, b.Name, strings.Join(got, ", "), b.Release, b.Release, b.Namespace)
+			continue
+		}
+		if b.Unsure {
+			fmt.Fprintf(o.IO.Out, "ingress %s/%s (%s): no ready endpoints, which a restart also gives, so lain leaves it; if its app is gone:\n  kubectl delete ingress %s -n %s\n",
+				b.Namespace, b.Name, strings.Join(got, ", "), b.Name, b.Namespace)
 			continue
 		}
 		fmt.Fprintf(o.IO.ErrOut, "ingress %s/%s: %s\n", b.Namespace, b.Name, strings.Join(got, ", "))

@@ -182,14 +182,23 @@ func TestPlanDeletionsSharedImages(t *testing.T) {
 
 func TestBadIngresses(t *testing.T) {
 	ings := []Ingress{
-		{Name: "gone", URLs: []string{"http://a/", "http://a/x"}},
+		{Name: "gone", URLs: []string{"http://a/", "http://b/"}},
+		{Name: "down", URLs: []string{"http://a/", "http://a/x"}},
 		{Name: "mixed", URLs: []string{"http://a/", "http://ok/"}},
 		{Name: "silent", URLs: []string{"http://nohost/"}},
+		{Name: "api", URLs: []string{"http://api/"}},
 		{Name: "nourl"},
 	}
-	checks := map[string]URLCheck{"http://a/": {Status: 404}, "http://a/x": {Status: 503}, "http://ok/": {Status: 200}, "http://nohost/": {Err: "no such host"}}
+	checks := map[string]URLCheck{
+		"http://a/":      {Status: 404, Page: "default backend - 404"},
+		"http://b/":      {Status: 404, Page: "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>"},
+		"http://a/x":     {Status: 503},
+		"http://ok/":     {Status: 200},
+		"http://nohost/": {Err: "no such host"},
+		"http://api/":    {Status: 404, Page: `{"error":"no route /"}`},
+	}
 	got := BadIngresses(ings, checks)
-	if len(got) != 1 || got[0].Name != "gone" || len(got[0].Checks) != 2 {
-		t.Errorf("got %+v", got)
+	if len(got) != 2 || got[0].Name != "gone" || got[0].Unsure || len(got[0].Checks) != 2 || got[1].Name != "down" || !got[1].Unsure {
+		t.Errorf("want gone (sure) and down (unsure: a 503), got %+v", got)
 	}
 }

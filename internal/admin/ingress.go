@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"sort"
@@ -95,6 +96,9 @@ type URLCheck struct {
 	URL    string
 	Status int    // 0: no answer
 	Err    string // why there was no answer
+	// Page is the start of the answer's body: it tells the ingress
+	// controller's own error page from the app's.
+	Page string
 }
 
 // Bad is true for a URL that did not answer or answered 5xx.
@@ -166,8 +170,9 @@ func probe(ctx context.Context, client *http.Client, u string) URLCheck {
 		c.Err = shortNetError(err)
 		return c
 	}
+	page, _ := io.ReadAll(io.LimitReader(resp.Body, maxPage))
 	resp.Body.Close()
-	c.Status = resp.StatusCode
+	c.Status, c.Page = resp.StatusCode, string(page)
 	return c
 }
 
@@ -184,17 +189,30 @@ func shortNetError(err error) string {
 	return s
 }
 
-// DefaultBackend reports whether an answer is what an ingress controller's
-// default backend gives for a host or path it has no working backend for:
-// 404 (no such route) or 503 (no ready endpoints).
-func DefaultBackend(status int) bool {
-	return status == http.StatusNotFound || status == http.StatusServiceUnavailable
+// maxPage is how much of an answer is kept to recognise the controller's
+// error page.
+const maxPage = 1024
+
+// DefaultBackend reports whether an answer is the ingress controller's own
+// "nothing serves this": a 404 or 503 whose page is the controller's
+// (ingress-nginx's "default backend - 404", nginx's error page) or empty.
+// An app's own 404 (an API without a / route) is not: it has its own page.
+func DefaultBackend(c URLCheck) bool {
+	if c.Status != http.StatusNotFound && c.Status != http.StatusServiceUnavailable {
+		return false
+	}
+	page := strings.ToLower(strings.TrimSpace(c.Page))
+	return page == "" || strings.Contains(page, "default backend") || strings.Contains(page, "<hr><center>nginx")
 }
 
 // BadIngress is an ingress whose every URL got the default backend.
 type BadIngress struct {
 	Ingress
 	Checks []URLCheck
+	// Unsure is set when a URL answered 503: no ready endpoints, which a
+	// restart or a crashing app also gives. Like the original lain, such
+	// an ingress is reported, never deleted by lain.
+	Unsure bool
 }
 
 // BadIngresses are the ingresses whose URLs all answer the default
@@ -206,11 +224,12 @@ func BadIngresses(ings []Ingress, checks map[string]URLCheck) []BadIngress {
 		bad := BadIngress{Ingress: ing}
 		for _, u := range ing.URLs {
 			c := checks[u]
-			if !DefaultBackend(c.Status) {
+			if !DefaultBackend(c) {
 				bad.Checks = nil
 				break
 			}
 			bad.Checks = append(bad.Checks, c)
+			bad.Unsure = bad.Unsure || c.Status == http.StatusServiceUnavailable
 		}
 		if len(bad.Checks) > 0 {
 			out = append(out, bad)
