@@ -27,7 +27,8 @@ file; a volumeMounts entry without a name in chart/values.yaml mounts one:
   volumeMounts:
     - mountPath: /lain/app/config.json   # the file config.json of <appname>-secret
 These commands show and change it as plain YAML, on the current cluster; the
-first use creates it with an example file, topsecret.txt. A change reaches
+first show or edit creates it with an example file, topsecret.txt, which
+the first add of a file of your own removes while unchanged. A change reaches
 running pods when they restart: --auto-pilot restarts the app gracefully
 after it. The app's webhook is told which files changed, never their content.`,
 		Example: `  lain secret show

@@ -184,8 +184,9 @@ func TestEnvEditKeepsAndResumes(t *testing.T) {
 	}
 }
 
-// secret: the first use creates topsecret.txt; files are shown, added,
-// edited one at a time, applied from a file; names complete on Tab.
+// secret: the first use of show creates topsecret.txt, which the first add
+// of the user's own file removes; files are shown, added, edited one at a
+// time, applied from a file; names complete on Tab.
 func TestSecretFiles(t *testing.T) {
 	a := newLiveApp(t, "")
 	a.install(true)
@@ -197,11 +198,12 @@ func TestSecretFiles(t *testing.T) {
 		t.Errorf("show one file: %s", r)
 	}
 	WriteFiles(t, a.dir, map[string]string{"config.json": `{"debug": false}` + "\n"})
-	if r := a.must("secret", "add", "config.json"); !strings.Contains(r.Stderr, "hello-secret on cluster lab: added config.json") || strings.Contains(r.Stdout+r.Stderr, "debug") {
+	if r := a.must("secret", "add", "config.json"); !strings.Contains(r.Stderr, "hello-secret on cluster lab: added config.json") ||
+		!strings.Contains(r.Stderr, "removing the example file topsecret.txt") || strings.Contains(r.Stdout+r.Stderr, "debug") {
 		t.Errorf("add: %s", r)
 	}
 	Eventually(t, 20*time.Second, "Tab to complete the secret's files", func() error {
-		if r := a.must("__complete", "secret", "edit", ""); !strings.HasPrefix(r.Stdout, "config.json\ntopsecret.txt\n") {
+		if r := a.must("__complete", "secret", "edit", ""); !strings.HasPrefix(r.Stdout, "config.json\n:") {
 			return fmt.Errorf("completion: %q", r.Stdout)
 		}
 		return nil
@@ -215,10 +217,12 @@ func TestSecretFiles(t *testing.T) {
 		t.Errorf("config.json: %q", got)
 	}
 	// show's output, minus one file, applied back.
+	WriteFiles(t, a.dir, map[string]string{"notes.txt": "remove me\n"})
+	a.must("secret", "add", "notes.txt")
 	show := a.must("secret", "show").Stdout
-	cut := show[:strings.Index(show, "topsecret.txt:")]
+	cut := show[:strings.Index(show, "notes.txt:")]
 	WriteFiles(t, a.dir, map[string]string{"secret.yaml": cut})
-	if r := a.must("secret", "apply", "-f", "secret.yaml"); !strings.Contains(r.Stderr, "hello-secret on cluster lab: removed topsecret.txt") {
+	if r := a.must("secret", "apply", "-f", "secret.yaml"); !strings.Contains(r.Stderr, "hello-secret on cluster lab: removed notes.txt") {
 		t.Errorf("apply: %s", r)
 	}
 	if got := secretData(t, a.ns, "hello-secret"); len(got) != 1 {

@@ -52,6 +52,12 @@ func (s *Session) say(format string, args ...any) {
 // current reads the Secret; on first use it creates it with the defaults
 // (printed; under --dry-run only printed, and the defaults are returned).
 func (s *Session) current(ctx context.Context) (*kube.Secret, error) {
+	return s.currentOr(ctx, s.Kind.Defaults(s.App))
+}
+
+// currentOr is current with what a new Secret starts with: add and apply
+// start empty, so the example file is only made for show and edit.
+func (s *Session) currentOr(ctx context.Context, initial map[string][]byte) (*kube.Secret, error) {
 	sec, err := s.Kube.GetSecret(ctx, s.name())
 	if err == nil {
 		return sec, nil
@@ -59,7 +65,7 @@ func (s *Session) current(ctx context.Context) (*kube.Secret, error) {
 	if !errors.Is(err, kube.ErrNotFound) {
 		return nil, s.clusterError("read", err)
 	}
-	sec = &kube.Secret{Name: s.name(), Data: s.Kind.Defaults(s.App)}
+	sec = &kube.Secret{Name: s.name(), Data: initial}
 	s.say("%s does not exist on cluster %s yet: creating it (first use)", s.name(), s.Cluster)
 	if err := s.Kube.ApplySecret(ctx, sec); err != nil {
 		return nil, s.clusterError("create", err)
@@ -322,11 +328,17 @@ func (s *Session) Set(ctx context.Context, values map[string][]byte) error {
 	if err := s.checkKeys(values); err != nil {
 		return err
 	}
-	sec, err := s.current(ctx)
+	sec, err := s.currentOr(ctx, map[string][]byte{})
 	if err != nil {
 		return err
 	}
 	after := copyData(sec.Data)
+	// The example lain made on first use has served its purpose once the
+	// user adds a file of their own; a changed one is theirs and stays.
+	if ex, ok := after[ExampleFile]; ok && s.Kind != Env && string(ex) == string(s.Kind.Defaults(s.App)[ExampleFile]) && values[ExampleFile] == nil {
+		delete(after, ExampleFile)
+		s.say("removing the example file %s lain created on first use (unchanged)", ExampleFile)
+	}
 	for k, v := range values {
 		after[k] = v
 	}
@@ -351,7 +363,7 @@ func (s *Session) Replace(ctx context.Context, data map[string][]byte) error {
 	if err := s.checkKeys(data); err != nil {
 		return err
 	}
-	sec, err := s.current(ctx)
+	sec, err := s.currentOr(ctx, map[string][]byte{})
 	if err != nil {
 		return err
 	}

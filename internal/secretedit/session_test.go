@@ -254,3 +254,60 @@ func TestEditorKilledMidwayKeepsTheEditAsOpened(t *testing.T) {
 		t.Fatalf("resumed and saved unchanged: %v, sent %q", err, e2.sent(t))
 	}
 }
+
+// lastSent is the Data of the last Secret written.
+func (e *sessionEnv) lastSent() map[string][]byte {
+	var out map[string][]byte
+	for i, l := range e.rec.Lines {
+		if l == "kubectl replace -f -" || l == "kubectl create -f -" {
+			b, _ := io.ReadAll(e.rec.Cmds[i].Stdin)
+			var s struct{ Data map[string][]byte }
+			json.Unmarshal(b, &s)
+			out = s.Data
+		}
+	}
+	return out
+}
+
+// lain secret add on first use makes a Secret of the user's file alone:
+// the example file is for show and edit.
+func TestAddOnFirstUseHasNoExample(t *testing.T) {
+	e := newSession(t, "true")
+	e.s.Kind = Files
+	e.rec = &runner.Recorder{}
+	e.rec.OnError("kubectl get secret hello-secret -o json", &runner.ExitError{Code: 1, Stderr: `Error from server (NotFound): secrets "hello-secret" not found`})
+	e.s.Kube = kube.New(e.rec)
+	e.s.DryRun, e.rec.DryRun = true, true
+	if err := e.s.Set(context.Background(), map[string][]byte{"config.json": []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range e.rec.Lines {
+		if l == "kubectl create -f -" || l == "kubectl replace -f -" {
+			if b, _ := io.ReadAll(e.rec.Cmds[i].Stdin); strings.Contains(string(b), ExampleFile) {
+				t.Fatalf("%s wrote the example: %s", l, b)
+			}
+		}
+	}
+}
+
+// The unchanged example goes when the user adds a file; an edited one stays.
+func TestAddRemovesTheUnchangedExample(t *testing.T) {
+	for _, tc := range []struct {
+		example  []byte
+		wantKept bool
+	}{{Files.Defaults("hello")[ExampleFile], false}, {[]byte("mine now"), true}} {
+		e := newSession(t, "true")
+		e.s.Kind = Files
+		e.rec = &runner.Recorder{}
+		b, _ := json.Marshal(map[string]any{"metadata": map[string]string{"name": "hello-secret", "resourceVersion": "7"}, "data": map[string][]byte{ExampleFile: tc.example}})
+		e.rec.On("kubectl get secret hello-secret -o json", string(b), 0)
+		e.s.Kube = kube.New(e.rec)
+		if err := e.s.Set(context.Background(), map[string][]byte{"config.json": []byte("{}")}); err != nil {
+			t.Fatal(err)
+		}
+		d := e.lastSent()
+		if _, kept := d[ExampleFile]; kept != tc.wantKept || string(d["config.json"]) != "{}" {
+			t.Errorf("example %q: sent %q (want example kept: %v)\n%s", tc.example, d, tc.wantKept, e.err)
+		}
+	}
+}
