@@ -65,10 +65,11 @@ func appValuesPage() []byte {
 		"unless marked required; the default is what lain's chart uses when it is left out (blank:\n" +
 		"the key is left out of the Kubernetes objects, so Kubernetes' own default applies). Top-level keys not listed are allowed when a cluster's\n" +
 		"values or the app's own templates read them; anywhere else an unknown key is an error.\n\n" +
-		"Each example is a value `lain lint` and the JSON Schema accept (a test sets every one into a\n" +
-		"values file and checks). The last column is what the original lain called the key: blank when\n" +
-		"it is the same name; else other names the original's commands also read for it (its chart did\n" +
-		"not, and lain reads only the key itself: rename them), or none when the key is new.\n\n")
+		"Each example is a value `lain lint` (its own check, then helm lint and helm template with lain's\n" +
+		"chart) and the JSON Schema accept: tests set every one into a values file.\n\n" +
+		"The last column is what the original lain called the key: blank when it is the same name; else\n" +
+		"other names the original's commands also read for it (its chart did not, and lain reads only the\n" +
+		"key itself: rename them), or none when the key is new.\n\n")
 	b.WriteString("| key | type | required | default | example | original lain |\n|---|---|---|---|---|---|\n")
 	for _, d := range appvalues.Reference() {
 		req := ""
