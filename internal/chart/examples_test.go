@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/lain-cli/lain/internal/appvalues"
 	"github.com/lain-cli/lain/internal/chart"
 	"github.com/lain-cli/lain/internal/chart/charttest"
@@ -83,4 +85,28 @@ func helmOutput(helm, dir string, args []string) (string, error) {
 		LookPath: func(string) (string, error) { return helm, nil }})
 	res, err := r.Run(context.Background(), runner.Cmd{Name: "helm", Args: args, Dir: dir, Capture: true})
 	return string(res.Stdout) + string(res.Stderr), err
+}
+
+// helm refuses through values.schema.json what lain lint refuses, even
+// when lint is skipped: an unknown key of a proc, a wrong type.
+func TestHelmRefusesWhatLintRefuses(t *testing.T) {
+	helm := charttest.Tool(t, "helm")
+	clusterFile, _ := filepath.Abs(filepath.Join("testdata", "cases", "full", "cluster.yaml"))
+	for values, want := range map[string]string{
+		"appname: shop\ndeployments:\n  web:\n    replicas: 2\n":       "Additional property replicas is not allowed",
+		"appname: shop\ndeployments:\n  web:\n    replicaCount: two\n": "deployments.web.replicaCount: Invalid type",
+	} {
+		dir := t.TempDir()
+		if _, why := helmRefuses(t, helm, dir, clusterFile, values, "template"); !strings.Contains(why, want) {
+			t.Errorf("helm template of\n%s\nsays %q, want it to refuse: %s", values, why, want)
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(values), &doc); err != nil {
+			t.Fatal(err)
+		}
+		f := appvalues.File{Name: "chart/values.yaml", Root: doc.Content[0]}
+		if len(appvalues.Errors(appvalues.Check(appvalues.Input{Files: []appvalues.File{f}}))) == 0 {
+			t.Errorf("lain lint accepts\n%s", values)
+		}
+	}
 }
