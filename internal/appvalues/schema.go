@@ -159,7 +159,7 @@ func resourcesSpec() *spec {
 	q := func(cpu, memory string) *spec {
 		return fields(map[string]*spec{
 			"cpu": (&spec{kind: kCPU}).eg(cpu), "memory": (&spec{kind: kMemory}).eg(memory),
-			"ephemeral-storage": (&spec{kind: kMemory}).eg("1Gi"),
+			"ephemeral-storage": (&spec{kind: kMemory}).eg("1Gi").none(newKey),
 		}).eg("{cpu: " + cpu + ", memory: " + memory + "}")
 	}
 	s := &spec{kind: kStruct, fields: map[string]*spec{"requests": q("100m", "256Mi"), "limits": q("1000m", "512Mi")}, check: checkRequestsWithinLimits}
