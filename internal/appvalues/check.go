@@ -153,8 +153,8 @@ func (c *checker) walkStruct(s *spec, k, v *yaml.Node, path string) {
 			file, line = c.in.Files[0].Name, 1
 		}
 		hint := ""
-		if ex := s.example[r]; ex != "" {
-			hint = "add " + ex
+		if f := s.fields[r]; f != nil && f.exampleValue() != "" {
+			hint = "add " + r + ": " + f.exampleValue()
 		}
 		c.problems = append(c.problems, Problem{File: file, Line: line, Key: join(path, r), Msg: "required key is missing", Hint: hint})
 	}
@@ -170,12 +170,25 @@ func (c *checker) unknownKey(s *spec, k *yaml.Node, path string) {
 		c.known[s] = known
 	}
 	hint := "lain's chart does not read it"
-	if m := suggest.Closest(k.Value, known); m != "" {
+	if f := aliasOf(s, k.Value); f != "" {
+		hint = fmt.Sprintf("the original lain also read it as %s; lain reads only %s: rename it", f, f)
+	} else if m := suggest.Closest(k.Value, known); m != "" {
 		hint = fmt.Sprintf("did you mean %q?", m)
 	} else if owner := c.procFieldOwner(k.Value); owner != "" && isProcSpec(s) {
 		hint = "only " + owner + " have " + k.Value
 	}
 	c.add(k, path, "unknown key", hint)
+}
+
+// aliasOf names the field of s the original lain also accepted as name
+// (deploy for deployments), "" when none.
+func aliasOf(s *spec, name string) string {
+	for f, fs := range s.fields {
+		if contains(fs.aliases, name) {
+			return f
+		}
+	}
+	return ""
 }
 
 // procFieldOwner names the proc kind that has a field other kinds lack.

@@ -105,52 +105,94 @@ type KeyDoc struct {
 	Required bool
 	Example  string // a YAML line
 	Default  string // what the chart uses when the key is left out; "" for nothing
+	// What the original lain called the key, when not just the same:
+	// other names it also accepted (Aliases), or why it had none (None).
+	Aliases []string
+	None    string
 }
 
 // Reference lists every key of an app's values, depth first in key order.
 func Reference() []KeyDoc {
 	var out []KeyDoc
-	var walk func(s *spec, path string, required bool, example string)
-	walk = func(s *spec, path string, required bool, example string) {
-		if path != "" {
-			if example == "" {
-				example = exampleOf(s, path)
-			}
-			out = append(out, KeyDoc{Path: path, Type: typeName(s), Required: required, Example: example, Default: defaultOf(path)})
+	for _, k := range documented() {
+		path := k.pathString()
+		out = append(out, KeyDoc{
+			Path: path, Type: typeName(k.s), Required: k.required,
+			Example: k.exampleLine(), Default: defaultOf(path),
+			Aliases: k.s.aliases, None: k.s.noOriginal,
+		})
+	}
+	return out
+}
+
+// keyAt is one key the reference shows, where the schema has it.
+type keyAt struct {
+	// path: field names, "<name>" for a map's own keys, "[]" for list items.
+	path     []string
+	s        *spec
+	required bool
+	// name is what the example line calls the key: the field's name, or
+	// the sample name of the map holding it.
+	name string
+}
+
+// documented lists every key of topSpec depth first in key order, except
+// the items of lists of maps (their fields say it all).
+func documented() []keyAt {
+	var out []keyAt
+	var walk func(k keyAt)
+	walk = func(k keyAt) {
+		if len(k.path) > 0 && k.path[len(k.path)-1] != "[]" {
+			out = append(out, k)
 		}
-		switch s.kind {
+		at := func(seg string) []string { return append(append([]string{}, k.path...), seg) }
+		switch s := k.s; s.kind {
 		case kStruct:
 			req := map[string]bool{}
 			for _, r := range s.required {
 				req[r] = true
 			}
-			for _, k := range sortedFields(s) {
-				walk(s.fields[k], joinDoc(path, k), req[k], s.example[k])
+			for _, f := range sortedFields(s) {
+				walk(keyAt{path: at(f), s: s.fields[f], required: req[f], name: f})
 			}
 		case kList:
 			if s.elem.kind == kStruct {
-				walk(s.elem, path+"[]", false, "")
+				walk(keyAt{path: at("[]"), s: s.elem})
 			}
 		case kMapOf:
-			walk(s.elem, joinDoc(path, "<name>"), false, "")
+			walk(keyAt{path: at("<name>"), s: s.elem, name: s.sample})
 		}
 	}
-	walk(topSpec(), "", false, "")
-	// A struct list item has no line of its own: its fields say it all.
-	kept := out[:0]
-	for _, d := range out {
-		if !strings.HasSuffix(d.Path, "[]") {
-			kept = append(kept, d)
-		}
-	}
-	return kept
+	walk(keyAt{s: topSpec()})
+	return out
 }
 
-func joinDoc(path, k string) string {
-	if path == "" {
-		return k
+func (k keyAt) pathString() string {
+	var b strings.Builder
+	for _, seg := range k.path {
+		if seg != "[]" && b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
 	}
-	return path + "." + k
+	return b.String()
+}
+
+// exampleLine is the key's example as a YAML line, "" when it has none.
+func (k keyAt) exampleLine() string {
+	if v := k.s.exampleValue(); v != "" {
+		return k.name + ": " + v
+	}
+	return ""
+}
+
+// exampleValue is the spec's example; a map of names without one shows
+// its elem's example under its sample name.
+func (s *spec) exampleValue() string {
+	if s.example == "" && s.kind == kMapOf && s.sample != "" && s.elem.example != "" {
+		return "{" + s.sample + ": " + s.elem.example + "}"
+	}
+	return s.example
 }
 
 func typeName(s *spec) string {
@@ -193,55 +235,41 @@ func typeName(s *spec) string {
 	return "?"
 }
 
-// examples are YAML lines for keys the specs give none for, by last key.
-var examples = map[string]string{
-	"replicaCount": "replicaCount: 2", "containerPort": "containerPort: 8080",
-	"cpu": "cpu: 500m", "memory": "memory: 256Mi", "ephemeral-storage": "ephemeral-storage: 1Gi",
-	"command": `command: ["./run.sh", "web"]`, "imageTag": "imageTag: v1.2.0",
-	"env": `env: {LOG_LEVEL: info}`, "paths": "paths: [/]", "imagePullPolicy": "imagePullPolicy: IfNotPresent",
-	"protocol": "protocol: TCP", "nodePort": "nodePort: 30080", "concurrencyPolicy": "concurrencyPolicy: Forbid",
-	"script": "script: [pip install -r requirements.txt]", "hostNetwork": "hostNetwork: false",
-	"labels": "labels: {team: web}", "prometheus_query_range": "prometheus_query_range: 7d",
-	"releaseName": "releaseName: myapp-canary", "workingDir": "workingDir: /lain/app",
-	"nodes": "nodes: [node-1]", "canaryGroups": "canaryGroups: {internal: {canary-by-header: x-canary}}",
-}
-
-func exampleOf(s *spec, path string) string {
-	last := path[strings.LastIndexAny(path, ".]")+1:]
-	if ex, ok := examples[last]; ok {
-		return ex
-	}
-	if s.enum != nil {
-		return last + ": " + s.enum[0]
-	}
-	switch s.kind {
-	case kBool:
-		return last + ": true"
-	case kInt:
-		return fmt.Sprintf("%s: %d", last, s.min)
-	}
-	return ""
-}
-
 // defaults are what lain's chart templates (internal/chart/templates) use
 // for a key left out, by path with proc kinds written as "*"; a template
 // change that changes one must change it here (docs only: lint ignores it).
 var defaults = map[string]string{
-	"releaseName":                       "appname",
-	"imageTag":                          "the tag lain deploys (latest when none)",
-	"*.<name>.replicaCount":             "1",
-	"*.<name>.imagePullPolicy":          "Always (cronjobs: IfNotPresent)",
-	"*.<name>.protocol":                 "TCP",
-	"*.<name>.serviceAccountName":       "the cluster values' serviceAccountName, else default",
-	"*.<name>.hpa.minReplicas":          "the proc's replicaCount (at least 1)",
-	"*.<name>.hpa.metrics":              "cpu at 80% utilization",
-	"*.<name>.hpa.behavior":             "scale up after a 120s stabilization window",
-	"cronjobs.<name>.suspend":           "false",
-	"cronjobs.<name>.concurrencyPolicy": "Replace",
-	"ingresses.paths":                   "[/]",
-	"externalIngresses.paths":           "[/]",
-	"ingresses.ingressClass":            "the cluster values' ingressClass",
-	"externalIngresses.ingressClass":    "the cluster values' externalIngressClass",
+	"releaseName":                                "appname",
+	"imageTag":                                   "the tag lain deploys (latest when none)",
+	"*.<name>.replicaCount":                      "1",
+	"*.<name>.imagePullPolicy":                   "Always (cronjobs: IfNotPresent)",
+	"*.<name>.protocol":                          "TCP",
+	"*.<name>.serviceAccountName":                "the cluster values' serviceAccountName, else default",
+	"*.<name>.hpa.minReplicas":                   "the proc's replicaCount (at least 1)",
+	"*.<name>.hpa.metrics":                       "cpu at 80% utilization",
+	"*.<name>.hpa.behavior":                      "scale up after a 120s stabilization window",
+	"*.<name>.terminationGracePeriodSeconds":     "100",
+	"*.<name>.workingDir":                        "the image's WORKDIR (build.workdir)",
+	"jobs.<name>.resources":                      "limits cpu 2000m, memory 2Gi; requests cpu 500m, memory 1Gi",
+	"tests.<name>.resources":                     "limits cpu 2000m, memory 2Gi; requests cpu 500m, memory 1Gi",
+	"cronjobs.<name>.backoffLimit":               "0",
+	"jobs.<name>.backoffLimit":                   "0",
+	"cronjobs.<name>.activeDeadlineSeconds":      "3600",
+	"jobs.<name>.activeDeadlineSeconds":          "3600",
+	"cronjobs.<name>.ttlSecondsAfterFinished":    "86400",
+	"jobs.<name>.ttlSecondsAfterFinished":        "86400",
+	"cronjobs.<name>.successfulJobsHistoryLimit": "1",
+	"cronjobs.<name>.failedJobsHistoryLimit":     "1",
+	"build.workdir":                              "/lain/app",
+	"release.workdir":                            "/lain/app",
+	"release.dest_base":                          "build.base",
+	"release.copy.dest":                          "src",
+	"cronjobs.<name>.suspend":                    "false",
+	"cronjobs.<name>.concurrencyPolicy":          "Replace",
+	"ingresses.paths":                            "[/]",
+	"externalIngresses.paths":                    "[/]",
+	"ingresses.ingressClass":                     "the cluster values' ingressClass",
+	"externalIngresses.ingressClass":             "the cluster values' externalIngressClass",
 }
 
 func defaultOf(path string) string {

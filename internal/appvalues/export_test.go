@@ -1,53 +1,18 @@
 package appvalues
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
+
+	"github.com/lain-cli/lain/internal/schematest"
 )
 
 // compileSchema compiles JSONSchema as helm and editors would read it.
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	b, err := json.Marshal(JSONSchema())
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("values.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("values.schema.json")
-	if err != nil {
-		t.Fatalf("the generated schema does not compile: %v", err)
-	}
-	return s
-}
-
-// asJSON turns YAML text into the JSON value helm validates.
-func asJSON(t *testing.T, text string) any {
-	t.Helper()
-	var v any
-	if err := yaml.Unmarshal([]byte(text), &v); err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return schematest.Compile(t, JSONSchema())
 }
 
 // The schema and lain lint agree on whether a file is acceptable: a wrong
@@ -88,7 +53,7 @@ deployments:
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {
 			lint := Errors(Check(Input{Files: []File{parse(t, "chart/values.yaml", text, false)}}))
-			err := s.Validate(asJSON(t, text))
+			err := schematest.Validate(t, s, text)
 			if (len(lint) == 0) != (err == nil) {
 				t.Errorf("lint says %v, the schema says %v", lint, err)
 			}
@@ -108,7 +73,7 @@ func TestSchemaAllowsTopLevelKeysLintResolves(t *testing.T) {
 	if ps := Errors(Check(in)); len(ps) > 0 {
 		t.Fatalf("lint: %v", ps)
 	}
-	if err := s.Validate(asJSON(t, text)); err != nil {
+	if err := schematest.Validate(t, s, text); err != nil {
 		t.Fatalf("schema rejects cluster/template keys: %v", err)
 	}
 }

@@ -8,8 +8,8 @@ package clusterconfig
 // fields only warn in lain, so every map allows other keys.
 func JSONSchema() map[string]any {
 	props := map[string]any{}
-	for k, kd := range schema {
-		props[k] = jsonOf(k, kd)
+	for k, ks := range schema {
+		props[k] = jsonOf(k, ks.kind)
 	}
 	return map[string]any{
 		"$schema":              "http://json-schema.org/draft-07/schema#",
@@ -63,6 +63,10 @@ func jsonOf(key string, kd kind) map[string]any {
 type KeyDoc struct {
 	Key, Type, What string
 	Required        bool
+	Example         string // a YAML line
+	// Original is what the original lain called the key when not the same
+	// name ("" when the same), or why it had none.
+	Original string
 }
 
 // Reference lists every key of cluster values, sorted, then the original
@@ -70,7 +74,9 @@ type KeyDoc struct {
 func Reference() []KeyDoc {
 	var out []KeyDoc
 	for _, k := range knownKeys() {
-		out = append(out, KeyDoc{Key: k, Type: kindNames[schema[k]], What: keyWhat[k], Required: k == "registry"})
+		ks := schema[k]
+		out = append(out, KeyDoc{Key: k, Type: kindNames[ks.kind], What: ks.what, Required: k == "registry",
+			Example: k + ": " + ks.example, Original: ks.original})
 	}
 	return out
 }
@@ -81,36 +87,4 @@ func OriginalKeyDocs() map[string]string { return originalKeys }
 var kindNames = map[kind]string{
 	kString: "string", kMap: "map", kStringMap: "map of strings", kHostAliases: "list of {ip, hostnames}",
 	kSecretsEnv: "map of key to env var name or {env_name, hint, required}", kBool: "boolean", kStringList: "list of strings",
-}
-
-var keyWhat = map[string]string{
-	"registry":                     "Image registry prefix lain pushes to and pulls from, e.g. harbor.example.com/myteam.",
-	"internalRegistry":             "Registry prefix as seen from inside the cluster, when it differs.",
-	"registry_type":                "registry, harbor, aliyun or tencent: how lain lists tags.",
-	"harbor_token":                 "Harbor API token (usually filled from secrets_env).",
-	"access_key_id":                "Cloud registry access key id (aliyun, tencent).",
-	"access_key_secret":            "Cloud registry access key secret (aliyun, tencent).",
-	"namespace":                    "Kubernetes namespace apps are deployed into (default: default).",
-	"serviceAccountName":           "Service account every pod runs as, unless a proc sets its own.",
-	"domain":                       "Internal domain: an ingress host without a dot becomes <host>.<domain>.",
-	"domain_suffix":                "Alternative suffix joined directly to a host without a dot.",
-	"secrets_env":                  "Keys filled from environment variables, so secrets stay out of the file.",
-	"extra_docs":                   "Text shown next to the cluster name in lain use.",
-	"clusterHostAliases":           "/etc/hosts entries added to every pod.",
-	"ingressClass":                 "Ingress class of internal ingresses.",
-	"externalIngressClass":         "Ingress class of external ingresses.",
-	"clusterIssuer":                "cert-manager ClusterIssuer for ingress certificates.",
-	"gitlab":                       "GitLab base URL, for merge request notes and lain's GitLab commands.",
-	"prometheus":                   "Prometheus URL lain queries for resource suggestions.",
-	"pql_template":                 "PromQL templates (cpu, memory_quantile; placeholders appname, proc_name, range).",
-	"grafana_url":                  "Grafana link printed by lain status -s.",
-	"kibana":                       "Kibana link printed by lain logs --kibana.",
-	"remote_docker":                "host:port of a docker daemon used with --remote-docker.",
-	"pypi_index":                   "Read by the original for its own updates; kept for compatibility.",
-	"pypi_extra_index":             "Read by the original for its own updates; kept for compatibility.",
-	"sphinx_docs_url":              "Base URL of the team's docs, used in error messages.",
-	"supportsIngressClassName":     "Whether ingresses use spec.ingressClassName (true) or the class annotation.",
-	"ingressTLSSecretName":         "TLS secret of internal ingresses.",
-	"externalIngressTLSSecretName": "TLS secret of external ingresses.",
-	"admin_singletons_ignore":      "Apps lain admin's singleton check skips.",
 }

@@ -1,36 +1,18 @@
 package clusterconfig
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
+	"github.com/lain-cli/lain/internal/schematest"
 )
 
 // The cluster values schema gives the loader's verdict: unknown keys (and
 // the original's keys) only warn, so the schema accepts them; a wrong type
 // or a missing registry fails both.
 func TestSchemaAgreesWithLoader(t *testing.T) {
-	b, err := json.Marshal(JSONSchema())
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	comp := jsonschema.NewCompiler()
-	if err := comp.AddResource("values.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := comp.Compile("values.schema.json")
-	if err != nil {
-		t.Fatalf("the generated schema does not compile: %v", err)
-	}
+	s := compileClusterSchema(t)
 	const base = "registry: harbor.example.com/team\n"
 	cases := map[string]string{
 		"good":                  base + "namespace: apps\nsecrets_env: {harbor_token: HARBOR_TOKEN, access_key_id: {env_name: AK, hint: ask ops, required: true}}\nclusterHostAliases: [{ip: 10.0.0.1, hostnames: [h.example.com]}]\n",
@@ -54,16 +36,7 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, loadErr := parse("lab", "values-lab.yaml", []byte(text))
-			var v any
-			if err := yaml.Unmarshal([]byte(text), &v); err != nil {
-				t.Fatal(err)
-			}
-			jb, _ := json.Marshal(v)
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(jb))
-			if err != nil {
-				t.Fatal(err)
-			}
-			schemaErr := s.Validate(inst)
+			schemaErr := schematest.Validate(t, s, text)
 			if (loadErr == nil) != (schemaErr == nil) {
 				t.Errorf("loader says %v, the schema says %v", loadErr, schemaErr)
 			}

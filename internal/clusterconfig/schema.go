@@ -24,20 +24,54 @@ const (
 	kStringList // a list of strings (admin_singletons_ignore)
 )
 
+// keySpec is one key of cluster values: the shape lain checks, and what
+// docs/cluster-values.md says of it (tests hold every key to an example
+// that lain and the JSON Schema accept).
+type keySpec struct {
+	kind kind
+	what string
+	// example is a value for the key, in YAML flow style.
+	example string
+	// original is the original lain's name for the key, when it was not
+	// the same ("" when it was); or why it had none.
+	original string
+}
+
 // schema lists every key of cluster values (reference section 3).
-var schema = map[string]kind{
-	"registry": kString, "internalRegistry": kString, "registry_type": kString,
-	"harbor_token": kString, "access_key_id": kString, "access_key_secret": kString,
-	"namespace": kString, "serviceAccountName": kString,
-	"domain": kString, "domain_suffix": kString,
-	"secrets_env": kSecretsEnv, "extra_docs": kString,
-	"clusterHostAliases": kHostAliases,
-	"ingressClass":       kString, "externalIngressClass": kString, "clusterIssuer": kString,
-	"gitlab": kString, "prometheus": kString, "pql_template": kStringMap,
-	"grafana_url": kString, "kibana": kString, "remote_docker": kString,
-	"pypi_index": kString, "pypi_extra_index": kString, "sphinx_docs_url": kString,
-	"supportsIngressClassName": kBool, "ingressTLSSecretName": kString, "externalIngressTLSSecretName": kString,
-	"admin_singletons_ignore": kStringList,
+var schema = map[string]keySpec{
+	"registry":           {kString, "Image registry prefix lain pushes to and pulls from, e.g. harbor.example.com/myteam.", "harbor.example.com/myteam", ""},
+	"internalRegistry":   {kString, "Registry prefix as seen from inside the cluster, when it differs.", "harbor-vpc.example.com/myteam", ""},
+	"registry_type":      {kString, "registry, harbor, aliyun or tencent: how lain lists tags.", "harbor", ""},
+	"harbor_token":       {kString, "Harbor API token (usually filled from secrets_env).", "robot-token", ""},
+	"access_key_id":      {kString, "Cloud registry access key id (aliyun, tencent).", "AKIDexample", ""},
+	"access_key_secret":  {kString, "Cloud registry access key secret (aliyun, tencent).", "example-secret", ""},
+	"namespace":          {kString, "Kubernetes namespace apps are deployed into (default: default).", "apps", ""},
+	"serviceAccountName": {kString, "Service account every pod runs as, unless a proc sets its own.", "apps", ""},
+	"domain":             {kString, "Internal domain: an ingress host without a dot becomes <host>.<domain>.", "apps.example.com", ""},
+	"domain_suffix":      {kString, "Alternative suffix joined directly to a host without a dot.", "-test.example.com", ""},
+	"secrets_env": {kSecretsEnv, "Keys filled from environment variables, so secrets stay out of the file.",
+		`{harbor_token: HARBOR_TOKEN, access_key_secret: {env_name: ACR_SECRET, hint: "ask #infra for the key", required: true}}`, ""},
+	"extra_docs": {kString, "Text shown next to the cluster name in lain use.", `"the test cluster; ask #infra for access"`, ""},
+	"clusterHostAliases": {kHostAliases, "Hosts that must resolve: lain checks /etc/hosts for them, and every pod gets them.",
+		"[{ip: 10.0.0.10, hostnames: [harbor.example.com]}]", "also `hostAliases` (for its /etc/hosts check)"},
+	"ingressClass":         {kString, "Ingress class of internal ingresses.", "nginx", ""},
+	"externalIngressClass": {kString, "Ingress class of external ingresses.", "nginx-external", ""},
+	"clusterIssuer":        {kString, "cert-manager ClusterIssuer for ingress certificates.", "letsencrypt", ""},
+	"gitlab":               {kString, "GitLab base URL, for merge request notes and lain's GitLab commands.", "https://gitlab.example.com", ""},
+	"prometheus":           {kString, "Prometheus URL lain queries for resource suggestions.", "http://prometheus.example.com:9090", ""},
+	"pql_template": {kStringMap, "PromQL templates (cpu, memory_quantile; placeholders appname, proc_name, range).",
+		`{memory_quantile: 'max(quantile_over_time(0.95, container_memory_working_set_bytes{{container="{proc_name}"}}[{range}]))'}`, ""},
+	"grafana_url":                  {kString, "Grafana link printed by lain status -s.", "https://grafana.example.com/d/lain", ""},
+	"kibana":                       {kString, "Kibana link printed by lain logs --kibana.", "https://kibana.example.com", ""},
+	"remote_docker":                {kString, "host:port of a docker daemon used with --remote-docker.", "10.0.0.20:2375", ""},
+	"pypi_index":                   {kString, "Read by the original for its own updates; kept for compatibility.", "https://pypi.example.com/simple", ""},
+	"pypi_extra_index":             {kString, "Read by the original for its own updates; kept for compatibility.", "https://mirrors.example.com/pypi/simple", ""},
+	"sphinx_docs_url":              {kString, "Base URL of the team's docs, used in error messages.", "https://docs.example.com/lain", ""},
+	"supportsIngressClassName":     {kBool, "Whether ingresses use spec.ingressClassName (true) or the class annotation.", "true", ""},
+	"ingressTLSSecretName":         {kString, "TLS secret of internal ingresses.", "wildcard-example-com", ""},
+	"externalIngressTLSSecretName": {kString, "TLS secret of external ingresses.", "wildcard-example-org", ""},
+	"admin_singletons_ignore": {kStringList, "Deployments (name, or namespace/name) lain admin list-singletons leaves out.",
+		"[kube-system/coredns, metrics-server]", "none: new in lain"},
 }
 
 var registryTypes = []string{"registry", "harbor", "aliyun", "tencent"}
@@ -124,7 +158,7 @@ func (c *checker) check(root *yaml.Node) {
 	for _, p := range yamldoc.Pairs(root) {
 		key := p.K.Value
 		seen[key] = true
-		kd, ok := schema[key]
+		ks, ok := schema[key]
 		if !ok && yamldoc.Deref(p.V).Anchor != "" && p.V.Kind != yaml.AliasNode {
 			continue // holds an anchor (&name) for other keys to use
 		}
@@ -140,7 +174,7 @@ func (c *checker) check(root *yaml.Node) {
 			c.add(p.K, key, msg, true)
 			continue
 		}
-		c.checkValue(p.V, key, kd)
+		c.checkValue(p.V, key, ks.kind)
 	}
 	c.checkSecretTargets(root)
 	if !seen["registry"] {
@@ -158,8 +192,8 @@ func (c *checker) check(root *yaml.Node) {
 // chart/values-<CLUSTER>.yaml sets; its other keys are the app's own.
 func (c *checker) checkOverrides(root *yaml.Node) {
 	for _, p := range yamldoc.Pairs(root) {
-		if kd, ok := schema[p.K.Value]; ok {
-			c.checkValue(p.V, p.K.Value, kd)
+		if ks, ok := schema[p.K.Value]; ok {
+			c.checkValue(p.V, p.K.Value, ks.kind)
 		}
 	}
 }
@@ -259,8 +293,8 @@ func (c *checker) checkSecretTargets(root *yaml.Node) {
 		return
 	}
 	for _, p := range yamldoc.Pairs(se) {
-		if kd, ok := schema[p.K.Value]; ok && kd != kString {
-			what := kindWords[kd]
+		if ks, ok := schema[p.K.Value]; ok && ks.kind != kString {
+			what := kindWords[ks.kind]
 			if what == "" {
 				what = "not a string"
 			}

@@ -64,8 +64,13 @@ func appValuesPage() []byte {
 		"for a name you choose (a proc, a claim), `[]` for the items of a list. Every key is optional\n" +
 		"unless marked required; the default is what lain's chart uses when it is left out (blank:\n" +
 		"the key is left out of the Kubernetes objects, so Kubernetes' own default applies). Top-level keys not listed are allowed when a cluster's\n" +
-		"values or the app's own templates read them; anywhere else an unknown key is an error.\n\n")
-	b.WriteString("| key | type | required | default | example |\n|---|---|---|---|---|\n")
+		"values or the app's own templates read them; anywhere else an unknown key is an error.\n\n" +
+		"Each example is a value `lain lint` (its own check, then helm lint and helm template with lain's\n" +
+		"chart) and the JSON Schema accept: tests set every one into a values file.\n\n" +
+		"The last column is what the original lain called the key: blank when it is the same name; else\n" +
+		"other names the original's commands also read for it (its chart did not, and lain reads only the\n" +
+		"key itself: rename them), or none when the key is new.\n\n")
+	b.WriteString("| key | type | required | default | example | original lain |\n|---|---|---|---|---|---|\n")
 	for _, d := range appvalues.Reference() {
 		req := ""
 		if d.Required {
@@ -73,11 +78,37 @@ func appValuesPage() []byte {
 		}
 		ex := ""
 		if d.Example != "" {
-			ex = "`" + d.Example + "`"
+			ex = code(d.Example)
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", d.Path, cell(d.Type), req, cell(d.Default), cell(ex))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", d.Path, cell(d.Type), req, cell(d.Default), cell(ex), cell(originalCell(d.Aliases, d.None)))
 	}
 	return b.Bytes()
+}
+
+// originalCell says what the original lain called a key: "" when the same,
+// its other names (aliases) or why it had none.
+func originalCell(aliases []string, none string) string {
+	if len(aliases) > 0 {
+		names := make([]string, len(aliases))
+		for i, a := range aliases {
+			names[i] = "`" + a + "`"
+		}
+		return "also " + strings.Join(names, ", ")
+	}
+	return none
+}
+
+// code is s as inline code, with enough backticks around it that none
+// inside ends it.
+func code(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
 }
 
 func clusterValuesPage() []byte {
@@ -88,14 +119,16 @@ func clusterValuesPage() []byte {
 		"`cluster_values/example-values.yaml`). `lain doctor` checks it with `file:line` messages;\n" +
 		"`cluster_values/values.schema.json` lets editors check it too (add\n" +
 		"`# yaml-language-server: $schema=values.schema.json` as a file's first line). Unknown keys only\n" +
-		"warn: the file is also passed to helm, so an app's chart may read keys of its own.\n\n")
-	b.WriteString("| key | type | required | what |\n|---|---|---|---|\n")
+		"warn: the file is also passed to helm, so an app's chart may read keys of its own.\n\n" +
+		"Each example is a value lain and the JSON Schema accept (a test loads every one). The last\n" +
+		"column is what the original lain called the key: blank when it is the same name.\n\n")
+	b.WriteString("| key | type | required | what | example | original lain |\n|---|---|---|---|---|---|\n")
 	for _, d := range clusterconfig.Reference() {
 		req := ""
 		if d.Required {
 			req = "yes"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", d.Key, cell(d.Type), req, cell(d.What))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", d.Key, cell(d.Type), req, cell(d.What), cell(code(d.Example)), cell(d.Original))
 	}
 	b.WriteString("\n## Keys of the original lain\n\nThe original read these; lain warns once and carries on.\n\n" +
 		"| original key | what lain does instead |\n|---|---|\n")
