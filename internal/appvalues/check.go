@@ -98,6 +98,12 @@ func (c *checker) walk(s *spec, k, v *yaml.Node, path string) {
 	if k != nil {
 		at = k
 	}
+	if s.shorthand != "" && v.Kind != yaml.MappingNode {
+		if v.Kind != yaml.ScalarNode || v.Tag != "!!str" || v.Value == "" {
+			c.add(at, path, fmt.Sprintf("must be a %s (a string) or a map with %s, got %s", s.shorthand, s.shorthand, describe(v)), "")
+		}
+		return // a string is the struct's short form: its shorthand field alone
+	}
 	if !c.shape(s, at, v, path) {
 		return
 	}

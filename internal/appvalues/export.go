@@ -92,6 +92,9 @@ func jsonOf(s *spec) map[string]any {
 		if len(s.required) > 0 {
 			out["required"] = append([]string{}, s.required...)
 		}
+		if s.shorthand != "" {
+			return map[string]any{"anyOf": []any{map[string]any{"type": "string", "minLength": 1}, out}}
+		}
 	case kCPU, kMemory:
 		out["type"] = []any{"string", "number", "integer", "null"}
 	}
@@ -219,6 +222,9 @@ func typeName(s *spec) string {
 	case kObject:
 		return "map (passed to Kubernetes)"
 	case kList:
+		if s.elem.kind == kStruct && s.elem.shorthand != "" {
+			return "list of maps, or of strings (" + s.elem.shorthand + ")"
+		}
 		if s.elem.kind == kStruct {
 			return "list of maps"
 		}

@@ -27,6 +27,9 @@ type spec struct {
 	kind     kind
 	fields   map[string]*spec // kStruct
 	required []string         // kStruct: fields that must be present
+	// shorthand (kStruct) is the field a plain string stands for, as the
+	// original lain read `- /path` for `- {src: /path}` in release.copy.
+	shorthand string
 	elem     *spec            // kList, kMapOf
 	min, max int              // kInt
 	enum     []string
@@ -77,6 +80,9 @@ func env(eg string) *spec                   { return (&spec{kind: kEnv}).eg(eg) 
 func fields(f map[string]*spec, required ...string) *spec {
 	return &spec{kind: kStruct, fields: f, required: required}
 }
+
+// withShorthand lets a plain string stand for s with only field set.
+func withShorthand(s *spec, field string) *spec { s.shorthand = field; return s }
 
 const maxPort = 65535
 
@@ -233,7 +239,7 @@ func topSpec() *spec {
 		"release": fields(map[string]*spec{
 			"dest_base": str("nginx:1.27"), "workdir": str("/usr/share/nginx/html"),
 			"env": env("{TZ: Asia/Shanghai}"), "script": strs("[nginx -t]"),
-			"copy": listOf(fields(map[string]*spec{"src": str("/lain/app/dist"), "dest": str("/usr/share/nginx/html")}, "src"), "[{src: /lain/app/dist, dest: /usr/share/nginx/html}]"),
+			"copy": listOf(withShorthand(fields(map[string]*spec{"src": str("/lain/app/dist"), "dest": str("/usr/share/nginx/html")}, "src"), "src"), "[{src: /lain/app/dist, dest: /usr/share/nginx/html}, /lain/app/run.sh]"),
 		}).eg("{dest_base: nginx:1.27, copy: [{src: /lain/app/dist, dest: /usr/share/nginx/html}]}"),
 		"networkPolicy": fields(map[string]*spec{"spec": object("{podSelector: {}, policyTypes: [Ingress]}")}).eg("{spec: {podSelector: {}, policyTypes: [Ingress]}}"),
 		"webhook":       fields(map[string]*spec{"url": str("https://hooks.example.com/lain"), "clusters": strs("[prod]")}).eg("{url: https://hooks.example.com/lain, clusters: [prod]}"),
