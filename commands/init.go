@@ -1,9 +1,11 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -307,10 +309,24 @@ func writeChart(o *InitOptions, chartDir, appname string, hadValues bool, values
 	case !hadValues:
 		fmt.Fprintln(w, "there is no chart/values.yaml yet: lain init (without --template-only) writes one")
 	}
+	if hadValues && values == nil {
+		adviseModeline(w, filepath.Join(chartDir, chart.ValuesFile))
+	}
 	if hadValues || values != nil {
 		reportValues(o)
 	}
 	return nil
+}
+
+// adviseModeline tells the owner of a values.yaml without the schema line
+// (one from the original lain, or an older lain) how to get editor help;
+// lain never edits a values file it did not write.
+func adviseModeline(w io.Writer, path string) {
+	b, err := os.ReadFile(path)
+	if err != nil || bytes.Contains(b, []byte("yaml-language-server:")) {
+		return
+	}
+	fmt.Fprintf(w, "tip: make this the first line of chart/values.yaml, and VS Code or JetBrains complete and check its keys as you type:\n  %s\n", chart.SchemaModeline)
 }
 
 // describeChanges says what a write did: how many files it created, and

@@ -362,6 +362,10 @@ func TestTemplateOnlyNeverTouchesValues(t *testing.T) {
 	if !strings.Contains(e.errOut.String(), "; updated Chart.yaml, templates/hpa.yaml\n") {
 		t.Error(e.errOut.String())
 	}
+	// values.yaml has no schema line: lain says how to add it, and does not.
+	if !strings.Contains(e.errOut.String(), "tip: make this the first line of chart/values.yaml") || !strings.Contains(e.errOut.String(), "\n  "+chart.SchemaModeline+"\n") {
+		t.Error(e.errOut.String())
+	}
 }
 
 func TestDryRunWritesNothing(t *testing.T) {

@@ -93,7 +93,11 @@ var starter = sync.OnceValue(func() *template.Template {
 	}).Parse(starterText))
 })
 
-const starterText = `# yaml-language-server: $schema=values.schema.json
+// SchemaModeline, as the first line of values.yaml, makes the YAML language
+// server (VS Code, JetBrains) complete and check keys from values.schema.json.
+const SchemaModeline = "# yaml-language-server: $schema=" + SchemaFile
+
+const starterText = SchemaModeline + `
 # How lain builds and runs {{ .Appname }}. Written by lain init; yours to edit.
 # chart/values-<CLUSTER>.yaml, when present, is merged over this file for that
 # cluster. Check your changes with: lain lint
