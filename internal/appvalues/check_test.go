@@ -57,6 +57,8 @@ func TestBrokenValuesFiles(t *testing.T) {
 			want: []string{`chart/values.yaml:6: deployments.web.resources.requests.memory: 1Gi is more than the limit 512Mi (Kubernetes refuses a request above its limit)`}},
 		{name: "copy item neither a path nor {src, dest}", values: web + "build: {base: alpine}\nrelease:\n  copy:\n    - /lain/app/run.sh\n    - {src: /lain/app/dist, dest: /srv}\n    - 5\n",
 			want: []string{`chart/values.yaml:10: release.copy[2]: must be a src (a string) or a map with src, got 5 (a number)`}},
+		{name: "a Job's limit on a test pod", values: web + "tests:\n  smoke:\n    command: [true]\n    backoffLimit: 2\n",
+			want: []string{`chart/values.yaml:8: tests.smoke.backoffLimit: has no effect: tests run as Pods (helm test), not Jobs (remove it) [warning]`}},
 		{name: "port out of range", values: "appname: shop\ndeployments:\n  web:\n    containerPort: 70000\n",
 			want: []string{`chart/values.yaml:4: deployments.web.containerPort: 70000 is not a port (1-65535)`}},
 		{name: "nodePort outside its range", values: web + "    nodePort: 8080\n",

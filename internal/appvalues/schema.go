@@ -148,10 +148,18 @@ func procSpec(kind string) *spec {
 		add(jobFields)
 		eg = "{command: [./manage.py, migrate], annotations: {helm.sh/hook: pre-upgrade}}"
 	case "tests":
-		add(jobFields)
+		// Tests are Pods run by helm test: a Job's limits have nothing to
+		// act on. The original lain accepted (and ignored) them: a warning.
+		for k, js := range jobFields {
+			f[k] = (&spec{kind: js.kind, min: js.min, max: js.max, check: noEffectOnPods}).eg(js.example)
+		}
 		eg = `{image: "curlimages/curl:8.8.0", command: [curl, -fsS, "http://myapp-web"]}`
 	}
 	return fields(f, required...).eg(eg)
+}
+
+func noEffectOnPods(c *checker, k, _ *yaml.Node, path string) {
+	c.warn(k, path, "has no effect: tests run as Pods (helm test), not Jobs", "remove it")
 }
 
 // procMap is the map of a proc kind, with the name its examples use.
