@@ -80,7 +80,7 @@ func releaseLister(f *cmdutil.Factory) completions.ReleaseLister {
 
 // procCompletion completes the app's procs.
 func procCompletion(f *cmdutil.Factory) completions.Func {
-	return completions.Procs(cwd, func() string { return f.KubeHome().Current() })
+	return completions.Procs(cmdutil.Cwd, func() string { return f.KubeHome().Current() })
 }
 
 // RollbackOptions are the inputs of `lain rollback`.

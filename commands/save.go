@@ -20,7 +20,7 @@ import (
 
 // SaveOptions are the inputs of `lain save`.
 type SaveOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 	// Clusters resolve --retag CLUSTER to that cluster's registry.
 	Clusters clusterconfig.Source
 
@@ -51,7 +51,7 @@ is lain's --values option on every command: overwrite with --force.`,
   lain save busybox:1.36 --pull --retag registry.example.com/mirror/busybox`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Clusters, o.Images = f.ClusterSource(), args
@@ -72,11 +72,11 @@ func runSave(ctx context.Context, o *SaveOptions) error {
 	images, appName := o.Images, ""
 	var cfg *clusterconfig.Config
 	if len(images) == 0 {
-		a, err := o.loadApp(ctx)
+		a, err := o.LoadApp(ctx)
 		if err != nil {
 			return err
 		}
-		images, appName, cfg = []string{a.image("")}, a.app.Name, a.cfg
+		images, appName, cfg = []string{a.Image("")}, a.App.Name, a.Config
 	} else if o.RemoteDocker {
 		c, err := o.Cluster("")
 		if err != nil {
@@ -84,7 +84,7 @@ func runSave(ctx context.Context, o *SaveOptions) error {
 		}
 		cfg = c
 	}
-	d, err := o.dockerOrLocal(cfg)
+	d, err := o.DockerOrLocal(cfg)
 	if err != nil {
 		return err
 	}
