@@ -40,7 +40,7 @@ values it already has: the other procs keep their image.`,
 		Example: `  lain update-image worker
   lain update-image web worker --deduce`,
 		Args:              cobra.MinimumNArgs(1),
-		ValidArgsFunction: procCompletion(f),
+		ValidArgsFunction: f.ProcCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Fill(f); err != nil {
 				return err
@@ -101,8 +101,8 @@ func runUpdateImage(ctx context.Context, o *UpdateImageOptions) error {
 	}
 	fmt.Fprintf(o.IO.ErrOut, "%s now run %s\n", strings.Join(o.Procs, ", "), a.Image(tag))
 	if o.Wait && !o.DryRun {
-		env := ReleaseEnv{IO: o.IO, Runner: o.Runner}
-		return env.track(ctx, a.App.Release, "", 5*time.Minute)
+		env := cmdutil.ReleaseEnv{IO: o.IO, Runner: o.Runner}
+		return env.Track(ctx, a.App.Release, "", 5*time.Minute)
 	}
 	return nil
 }
