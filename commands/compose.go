@@ -60,7 +60,7 @@ docker-compose.yaml.backup-TIME first. (-f is lain's --values option.)`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.Force, "force", false, "replace an existing docker-compose.yaml (keeping a backup)")
-	forceHint(cmd)
+	cmdutil.ForceHint(cmd)
 	return cmd
 }
 

@@ -64,7 +64,7 @@ shell.`,
 				return err
 			}
 			o.Now = f.Now
-			before, after := splitAtDash(cmd, args)
+			before, after := cmdutil.SplitAtDash(cmd, args)
 			o.Command = append(before, after...)
 			o.UserSet = cmd.Flags().Changed("user")
 			o.TTY = f.IO.CanPrompt() && f.IO.IsStdoutTTY()

@@ -64,7 +64,7 @@ is lain's --values option on every command: overwrite with --force.`,
 	fl.BoolVar(&o.Force, "force", false, "overwrite an existing tarball")
 	fl.StringVar(&o.OutDir, "dir", "", "write the tarball into `DIR` (default: the current directory)")
 	cmd.RegisterFlagCompletionFunc("retag", completions.Clusters(f.ClusterSource))
-	forceHint(cmd)
+	cmdutil.ForceHint(cmd)
 	return cmd
 }
 
@@ -169,15 +169,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// forceHint explains -f on commands whose original had -f/--force: here -f
-// is the global --values FILE, so `lain save -f` would want a file.
-func forceHint(cmd *cobra.Command) {
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if strings.Contains(err.Error(), "'f'") || strings.Contains(err.Error(), "-f") {
-			return clierr.Usage(err.Error()+": -f is lain's --values FILE option on every command; to overwrite, use --force", c.CommandPath()+" --force")
-		}
-		return clierr.Usage(err.Error(), c.CommandPath()+" --help")
-	})
 }

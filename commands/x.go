@@ -51,20 +51,12 @@ On a terminal the command gets it (kubectl exec -it).`,
 				return err
 			}
 			o.Prompter, o.Now = f.Prompter, f.Now
-			o.Args, o.Command = splitAtDash(cmd, args)
+			o.Args, o.Command = cmdutil.SplitAtDash(cmd, args)
 			o.TTY = f.IO.CanPrompt() && f.IO.IsStdoutTTY()
 			return runX(cmd.Context(), o)
 		},
 	}
 	return cmd
-}
-
-// splitAtDash separates the arguments before and after --.
-func splitAtDash(cmd *cobra.Command, args []string) (before, after []string) {
-	if d := cmd.ArgsLenAtDash(); d >= 0 {
-		return args[:d], args[d:]
-	}
-	return args, nil
 }
 
 func runX(ctx context.Context, o *XOptions) error {
