@@ -60,15 +60,7 @@ type AppImage struct {
 // LoadApp loads the app in e.Dir, the current cluster's config, and the
 // image tag of the app's commit.
 func (e *ImageEnv) LoadApp(ctx context.Context) (*AppImage, error) {
-	a, err := LoadApp(e.Dir)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := e.Cluster(a.Dir)
-	if err != nil {
-		return nil, err
-	}
-	files, err := a.ValuesFiles(cfg.Cluster, e.Values)
+	a, cfg, files, err := loadOnCluster(e.Dir, e.Cluster, e.Values)
 	if err != nil {
 		return nil, err
 	}

@@ -66,15 +66,7 @@ type RunningApp struct {
 
 // Load loads the app in Dir and the current cluster's config.
 func (o *AppOnCluster) Load(ctx context.Context) (*RunningApp, error) {
-	a, err := LoadApp(o.Dir)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := o.Cluster(a.Dir)
-	if err != nil {
-		return nil, err
-	}
-	files, err := a.ValuesFiles(cfg.Cluster, o.Values)
+	a, cfg, files, err := loadOnCluster(o.Dir, o.Cluster, o.Values)
 	if err != nil {
 		return nil, err
 	}
