@@ -3,67 +3,17 @@ package commands
 import (
 	"context"
 	"fmt"
-	"io"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/gitlab"
-	"github.com/lain-cli/lain/internal/iostreams"
 )
-
-// GitLabEnv is what the merge request commands share: the streams, the
-// environment (CI variables), and the current cluster's GitLab client.
-type GitLabEnv struct {
-	IO     *iostreams.IOStreams
-	Getenv func(string) string
-	// GitLab builds the client of the current cluster's gitlab.
-	GitLab func() (*gitlab.Client, error)
-	DryRun bool
-	Now    func() time.Time
-}
-
-func (e *GitLabEnv) fillGitLab(f *cmdutil.Factory) {
-	e.IO, e.Getenv, e.DryRun, e.Now = f.IO, f.Getenv, f.Globals.DryRun, f.Now
-	e.GitLab = func() (*gitlab.Client, error) {
-		cfg, err := f.CurrentCluster("")
-		if err != nil {
-			return nil, err
-		}
-		var log io.Writer
-		if f.Globals.Verbose {
-			log = f.IO.ErrOut
-		}
-		return gitlab.ForCluster(cfg.Cluster, cfg.Values.Gitlab, f.Getenv, f.HTTPClient(), log)
-	}
-}
-
-// mergeRequestArgs are PROJECT and MR_IID, or in a merge request pipeline
-// GitLab's CI_PROJECT_ID and CI_MERGE_REQUEST_IID.
-func (e *GitLabEnv) mergeRequestArgs(cmd string, args []string) (string, int, error) {
-	if len(args) == 0 {
-		args = []string{e.Getenv("CI_PROJECT_ID"), e.Getenv("CI_MERGE_REQUEST_IID")}
-		if args[0] == "" || args[1] == "" {
-			return "", 0, clierr.Usage("which merge request? give PROJECT and MR_IID (outside a merge request pipeline, CI_PROJECT_ID and CI_MERGE_REQUEST_IID are not set)", "lain "+cmd+" group/project 12")
-		}
-	}
-	if len(args) != 2 {
-		return "", 0, clierr.Usage("give both PROJECT and MR_IID", "lain "+cmd+" group/project 12")
-	}
-	iid, err := strconv.Atoi(strings.TrimPrefix(args[1], "!"))
-	if err != nil || iid <= 0 {
-		return "", 0, clierr.Usage(fmt.Sprintf("MR_IID %q is not a merge request number (the !N in its title)", args[1]), "lain "+cmd+" "+args[0]+" 12")
-	}
-	return strings.Trim(args[0], "/"), iid, nil
-}
 
 // AssignMROptions are the inputs of `lain assign-mr`.
 type AssignMROptions struct {
-	GitLabEnv
+	cmdutil.GitLabEnv
 	Project string
 	IID     int
 	Seed    uint64
@@ -91,9 +41,9 @@ GitLab is the current cluster's gitlab; the token is GITLAB_API_TOKEN
 		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.fillGitLab(f)
+			o.FillGitLab(f)
 			var err error
-			if o.Project, o.IID, err = o.mergeRequestArgs("assign-mr", args); err != nil {
+			if o.Project, o.IID, err = o.MergeRequestArgs("assign-mr", args); err != nil {
 				return err
 			}
 			o.SeedSet = cmd.Flags().Changed("seed")

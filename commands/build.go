@@ -14,7 +14,7 @@ import (
 
 // BuildOptions are the inputs of `lain build`.
 type BuildOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 
 	Push           bool
 	Deploy         bool // push, then deploy the new tag
@@ -52,7 +52,7 @@ own Dockerfile builds with docker itself: lain refuses to overwrite it.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			// --deploy deploys the tag just pushed, in this process.
@@ -71,11 +71,11 @@ own Dockerfile builds with docker itself: lain refuses to overwrite it.`,
 }
 
 func runBuild(ctx context.Context, o *BuildOptions) error {
-	a, err := o.loadApp(ctx)
+	a, err := o.LoadApp(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := o.buildApp(ctx, a, o.Push || o.Deploy, o.KeepDockerfile); err != nil {
+	if _, err := buildApp(ctx, &o.ImageEnv, a, o.Push || o.Deploy, o.KeepDockerfile); err != nil {
 		return err
 	}
 	if !o.Deploy {
@@ -83,38 +83,29 @@ func runBuild(ctx context.Context, o *BuildOptions) error {
 	}
 	if o.DeployTag == nil {
 		return clierr.Of(clierr.Failed, "lain build --deploy: this lain cannot deploy yet; the image is pushed",
-			"helm upgrade --install ... --set imageTag="+a.tag.Tag+"   # or lain deploy --set imageTag="+a.tag.Tag+" once your lain has it")
+			"helm upgrade --install ... --set imageTag="+a.Tag.Tag+"   # or lain deploy --set imageTag="+a.Tag.Tag+" once your lain has it")
 	}
-	return o.DeployTag(ctx, a.tag.Tag)
+	return o.DeployTag(ctx, a.Tag.Tag)
 }
 
 // buildApp builds the image of the app's commit (and the prepare image it
 // starts from, when missing), pushing it when push: lain build, and lain
 // deploy --build. It returns the image name.
-func (e *ImageEnv) buildApp(ctx context.Context, a *appImage, push, keepDockerfile bool) (string, error) {
-	if image.OwnDockerfile(a.app.Dir) {
-		return "", image.OwnDockerfileError(a.app.Dir, a.image(""))
+func buildApp(ctx context.Context, e *cmdutil.ImageEnv, a *cmdutil.AppImage, push, keepDockerfile bool) (string, error) {
+	if image.OwnDockerfile(a.App.Dir) {
+		return "", image.OwnDockerfileError(a.App.Dir, a.Image(""))
 	}
-	spec, err := a.spec(e.Getenv)
+	spec, err := a.Spec(e.Getenv)
 	if err != nil {
 		return "", err
 	}
-	if w := a.tag.Warning(); w != "" {
+	if w := a.Tag.Warning(); w != "" {
 		fmt.Fprintln(e.IO.ErrOut, w)
 	}
-	b, err := e.builder(a)
+	b, err := e.Builder(a)
 	if err != nil {
 		return "", err
 	}
-	return b.Build(ctx, image.Request{Dir: a.app.Dir, Registry: a.cfg.Values.Registry, Spec: spec, Tag: a.tag.Tag,
+	return b.Build(ctx, image.Request{Dir: a.App.Dir, Registry: a.Config.Values.Registry, Spec: spec, Tag: a.Tag.Tag,
 		Push: push, KeepDockerfile: keepDockerfile})
-}
-
-// builder is the image builder for the app on its cluster.
-func (e *ImageEnv) builder(a *appImage) (*image.Builder, error) {
-	d, err := e.docker(a.cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &image.Builder{Docker: d, ErrOut: e.IO.ErrOut, Getenv: e.Getenv, Registry: e.registry(a.cfg), DryRun: e.DryRun}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/runner"
 )
@@ -22,12 +23,12 @@ const tag = "1700000000-0123456789abcdef0123456789abcdef01234567"
 
 // newImageEnv is an app on cluster "test" (registry r.example.com/t) whose
 // commit has tag, with a recorder for the commands.
-func newImageEnv(t *testing.T, files map[string]string) (ImageEnv, *runner.Recorder, *bytes.Buffer, *bytes.Buffer) {
+func newImageEnv(t *testing.T, files map[string]string) (cmdutil.ImageEnv, *runner.Recorder, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	rec := &runner.Recorder{}
 	rec.On("git log", tag, 0)
-	return ImageEnv{IO: ios, Runner: rec, Getenv: userEnv, Dir: newApp(t, files), Cluster: clusterOf("test")}, rec, out, errOut
+	return cmdutil.ImageEnv{IO: ios, Runner: rec, Getenv: userEnv, Dir: newApp(t, files), Cluster: clusterOf("test")}, rec, out, errOut
 }
 
 // docker lists the docker commands recorded, without git's queries.

@@ -18,7 +18,7 @@ import (
 
 // CherryOptions are the inputs of `lain cherry`.
 type CherryOptions struct {
-	ReleaseEnv
+	cmdutil.ReleaseEnv
 	// Cluster loads the current cluster's config (its gitlab links the
 	// commits); nil or failing: no links.
 	Cluster func(appDir string) (*clusterconfig.Config, error)
@@ -38,7 +38,7 @@ each commit comes with its link there.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fillRelease(f); err != nil {
+			if err := o.FillRelease(f); err != nil {
 				return err
 			}
 			o.Cluster = f.CurrentCluster
@@ -48,7 +48,7 @@ each commit comes with its link there.`,
 }
 
 func runCherry(ctx context.Context, o *CherryOptions) error {
-	a, err := o.app()
+	a, err := o.App()
 	if err != nil {
 		return err
 	}

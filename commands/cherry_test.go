@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/runner"
 )
@@ -19,7 +20,7 @@ func TestCherryListsCommitsSinceTheDeployedTag(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
 	rec := &runner.Recorder{}
 	rec.On("helm get values shop -o json", `{"imageTag":"1700000000-abcdef1234"}`, 0)
-	o := &CherryOptions{ReleaseEnv: ReleaseEnv{IO: ios, Runner: rec, Dir: dir}}
+	o := &CherryOptions{ReleaseEnv: cmdutil.ReleaseEnv{IO: ios, Runner: rec, Dir: dir}}
 	if err := runCherry(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestCherryLinksCommitsToTheClustersGitLab(t *testing.T) {
 	cluster := func(string) (*clusterconfig.Config, error) {
 		return &clusterconfig.Config{Cluster: "test", Values: clusterconfig.Values{Gitlab: "https://gitlab.example.com"}}, nil
 	}
-	o := &CherryOptions{ReleaseEnv: ReleaseEnv{IO: ios, Runner: rec, Dir: dir}, Cluster: cluster}
+	o := &CherryOptions{ReleaseEnv: cmdutil.ReleaseEnv{IO: ios, Runner: rec, Dir: dir}, Cluster: cluster}
 	if err := runCherry(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ const ComposeFile = "docker-compose.yaml"
 
 // ComposeOptions are the inputs of `lain compose`.
 type ComposeOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 	Now func() time.Time
 
 	Force bool
@@ -52,7 +52,7 @@ docker-compose.yaml.backup-TIME first. (-f is lain's --values option.)`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Now = f.Now
@@ -60,23 +60,23 @@ docker-compose.yaml.backup-TIME first. (-f is lain's --values option.)`,
 		},
 	}
 	cmd.Flags().BoolVar(&o.Force, "force", false, "replace an existing docker-compose.yaml (keeping a backup)")
-	forceHint(cmd)
+	cmdutil.ForceHint(cmd)
 	return cmd
 }
 
 func runCompose(ctx context.Context, o *ComposeOptions) error {
-	a, err := o.loadApp(ctx)
+	a, err := o.LoadApp(ctx)
 	if err != nil {
 		return err
 	}
-	doc, n, err := a.composeFile()
+	doc, n, err := composeFile(a)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
 		return clierr.Of(clierr.InvalidInput, "chart/values.yaml has no deployments or statefulSets: nothing to run with docker compose", "lain run   # runs the image once")
 	}
-	p := filepath.Join(a.app.Dir, ComposeFile)
+	p := filepath.Join(a.App.Dir, ComposeFile)
 	old, err := os.ReadFile(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -101,18 +101,18 @@ func runCompose(ctx context.Context, o *ComposeOptions) error {
 
 // composeFile renders docker-compose.yaml for the app's long-running procs
 // and returns it with the number of services.
-func (a *appImage) composeFile() ([]byte, int, error) {
+func composeFile(a *cmdutil.AppImage) ([]byte, int, error) {
 	services := &yaml.Node{Kind: yaml.MappingNode}
 	n := 0
 	for _, kind := range []string{"deployments", "statefulSets"} {
-		procs, _ := a.values[kind].(map[string]any)
+		procs, _ := a.Values[kind].(map[string]any)
 		names := make([]string, 0, len(procs))
 		for name := range procs {
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			svc, err := a.composeService(name)
+			svc, err := composeService(a, name)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -128,12 +128,12 @@ mysql:
   command: --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
   environment:
     MYSQL_ROOT_PASSWORD: root
-    MYSQL_DATABASE: ` + a.app.Name
+    MYSQL_DATABASE: ` + a.App.Name
 	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{scalarNode("services"), services}}
 	root.HeadComment = fmt.Sprintf(`docker-compose.yaml for developing %s locally, written by lain compose from
 chart/values.yaml. Review it: add what the app needs to run (databases, the
 env you keep in lain env), then: docker compose up
-Reference: https://github.com/compose-spec/compose-spec/blob/main/spec.md`, a.app.Name)
+Reference: https://github.com/compose-spec/compose-spec/blob/main/spec.md`, a.App.Name)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -144,30 +144,30 @@ Reference: https://github.com/compose-spec/compose-spec/blob/main/spec.md`, a.ap
 }
 
 // composeService is one proc as a compose service.
-func (a *appImage) composeService(proc string) (*yaml.Node, error) {
-	spec, err := a.proc(proc)
+func composeService(a *cmdutil.AppImage, proc string) (*yaml.Node, error) {
+	spec, err := image.ProcSpec(a.Values, proc)
 	if err != nil {
 		return nil, err
 	}
 	svc := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, v *yaml.Node) { svc.Content = append(svc.Content, scalarNode(key), v) }
 	switch {
-	case scalarString(spec["image"]) != "":
-		add("image", scalarNode(scalarString(spec["image"])))
-	case scalarString(spec["imageTag"]) != "":
-		add("image", scalarNode(a.image(scalarString(spec["imageTag"]))))
+	case image.Scalar(spec["image"]) != "":
+		add("image", scalarNode(image.Scalar(spec["image"])))
+	case image.Scalar(spec["imageTag"]) != "":
+		add("image", scalarNode(a.Image(image.Scalar(spec["imageTag"]))))
 	default:
-		img := scalarNode(a.image(image.LatestTag))
+		img := scalarNode(a.Image(image.LatestTag))
 		img.LineComment = "lain push overwrites :latest with every push"
 		add("image", img)
 		add("pull_policy", scalarNode("always"))
 	}
-	if cmd := stringList(spec["command"]); len(cmd) > 0 {
+	if cmd := image.StringList(spec["command"]); len(cmd) > 0 {
 		add("command", listNode(cmd))
 	}
-	appDir := a.appWorkdir()
+	appDir := image.AppWorkdir(a.Values)
 	workdir := appDir
-	if w := scalarString(spec["workingDir"]); w != "" {
+	if w := image.Scalar(spec["workingDir"]); w != "" {
 		workdir = w
 	}
 	add("working_dir", scalarNode(workdir))
@@ -175,8 +175,8 @@ func (a *appImage) composeService(proc string) (*yaml.Node, error) {
 	vol.HeadComment = "your working copy, so code changes need no rebuild (remove to run the image as built)"
 	add("volumes", vol)
 	env := map[string]string{}
-	addEnv(env, a.values["env"])
-	addEnv(env, spec["env"])
+	image.AddEnv(env, a.Values["env"])
+	image.AddEnv(env, spec["env"])
 	if len(env) > 0 {
 		m := &yaml.Node{Kind: yaml.MappingNode}
 		keys := make([]string, 0, len(env))
@@ -189,7 +189,7 @@ func (a *appImage) composeService(proc string) (*yaml.Node, error) {
 		}
 		add("environment", m)
 	}
-	if port := scalarString(spec["containerPort"]); port != "" {
+	if port := image.Scalar(spec["containerPort"]); port != "" {
 		if _, err := strconv.Atoi(port); err == nil {
 			add("ports", listNode([]string{port + ":" + port}))
 		}

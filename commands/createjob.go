@@ -10,12 +10,13 @@ import (
 	"github.com/lain-cli/lain/completions"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/jobrun"
 	"github.com/lain-cli/lain/internal/kube"
 )
 
 // CreateJobOptions are the inputs of `lain create-job`.
 type CreateJobOptions struct {
-	AppOnCluster
+	cmdutil.AppOnCluster
 	Now func() time.Time
 	// Follow is true when stdout is a terminal (see JobOptions).
 	Follow bool
@@ -42,9 +43,9 @@ its exit code; otherwise it prints how to follow the job.`,
 		Example: `  lain create-job nightly
   lain create-job nightly --wait --timeout 600`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: completions.FirstArg(completions.CronJobs(runningAppDir, func() *kube.Client { return kube.New(f.Runner()) })),
+		ValidArgsFunction: completions.FirstArg(completions.CronJobs(cmdutil.Cwd, func() *kube.Client { return kube.New(f.Runner()) })),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillFrom(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Now, o.CronJob, o.Follow = f.Now, args[0], f.IO.IsStdoutTTY()
@@ -58,27 +59,27 @@ its exit code; otherwise it prints how to follow the job.`,
 }
 
 func runCreateJob(ctx context.Context, o *CreateJobOptions) error {
-	ra, st, err := o.loadDeployed(ctx)
+	ra, st, err := o.LoadDeployed(ctx)
 	if err != nil {
 		return err
 	}
-	name, ok := ra.instanceName(st, o.CronJob)
+	name, ok := ra.InstanceName(st, o.CronJob)
 	if w, found := st.Workload(name); !ok || !found || w.Kind != "CronJob" {
-		return clierr.Usage(fmt.Sprintf("%s has no cronjob %q on cluster %s (cronjobs: %s)", ra.app.Name, o.CronJob, ra.cluster.Cluster, joinComma(ra.procNames(st, "CronJob"))),
+		return clierr.Usage(fmt.Sprintf("%s has no cronjob %q on cluster %s (cronjobs: %s)", ra.App.Name, o.CronJob, ra.Config.Cluster, ra.ProcList(st, "CronJob")),
 			"lain create-job CRONJOB   # Tab lists them")
 	}
 	job := kube.ManualJobName(name, o.Now().Unix())
-	if err := ra.kube.CreateJobFromCronJob(ctx, name, job); err != nil {
-		if ctxErr(err) {
+	if err := ra.Kube.CreateJobFromCronJob(ctx, name, job); err != nil {
+		if clierr.Interrupted(err) {
 			return err
 		}
 		return clierr.Of(clierr.Failed, fmt.Sprintf("could not start cronjob %s: %v", name, err), "kubectl get cronjob "+name)
 	}
 	fmt.Fprintf(o.IO.ErrOut, "job %s started from cronjob %s\n", job, name)
-	jr := jobRun{ra: ra, o: o.AppOnCluster, name: job, timeout: time.Duration(o.Timeout) * time.Second, poll: o.Poll}
+	jr := jobrun.Run{Kube: ra.Kube, App: ra.App.Name, Name: job, ErrOut: o.IO.ErrOut, In: o.IO.In, Timeout: time.Duration(o.Timeout) * time.Second, Poll: o.Poll, AskError: ra.AskError}
 	if !o.Wait && !o.Follow {
-		jr.printFollowUp()
+		jr.PrintFollowUp()
 		return nil
 	}
-	return jr.follow(ctx)
+	return jr.Follow(ctx)
 }

@@ -49,7 +49,7 @@ func scheduleDelete(ctx context.Context, r runner.Runner, cfg *clusterconfig.Con
 
 // DeleteOptions are the inputs of `lain delete`.
 type DeleteOptions struct {
-	ReleaseEnv
+	cmdutil.ReleaseEnv
 	Prompter prompts.Prompter
 	Releases []string // "" the app's
 	Force    bool
@@ -78,9 +78,9 @@ again replaces the countdown; kubectl delete job cancels it.`,
   lain delete --force --purge
   lain delete hello-canary --force
   lain delete --after 2h       # review apps: delete in two hours`,
-		ValidArgsFunction: completions.Releases(releaseLister(f)),
+		ValidArgsFunction: completions.Releases(f.ReleaseLister()),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillRelease(f); err != nil {
+			if err := o.FillRelease(f); err != nil {
 				return err
 			}
 			o.Prompter, o.Releases, o.Cluster = f.Prompter, args, f.CurrentCluster
@@ -97,7 +97,7 @@ again replaces the countdown; kubectl delete job cancels it.`,
 func runDelete(ctx context.Context, o *DeleteOptions) error {
 	rels := o.Releases
 	var appname string
-	if a, err := o.app(); err == nil {
+	if a, err := o.App(); err == nil {
 		appname = a.Name
 		if len(rels) == 0 {
 			rels = []string{a.Release}

@@ -19,7 +19,7 @@ import (
 
 // DeployOptions are the inputs of `lain deploy`.
 type DeployOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 	IgnoreLint bool
 	AutoPilot  bool
 	// Registry answers the image check; nil: the cluster's registry.
@@ -71,7 +71,7 @@ Unschedulable), printing the pod's events and last log lines.`,
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&o.Sets, "set", nil, "override a value, `KEY=VALUE` (repeatable), as helm --set")
-	cmd.RegisterFlagCompletionFunc("set", completions.SetImageTag(imageTagLister(f)))
+	cmd.RegisterFlagCompletionFunc("set", completions.SetImageTag(f.ImageTagLister()))
 	fl.BoolVar(&o.Build, "build", false, "build and push the image first when it is not in the registry")
 	fl.BoolVar(&o.Canary, "canary", false, "deploy as <appname>-canary beside the running release")
 	fl.BoolVar(&o.Wait, "wait", false, "follow the rollout until every pod is ready (always on in CI)")
@@ -83,7 +83,7 @@ Unschedulable), printing the pod's events and last log lines.`,
 // fillDeploy takes everything from the factory, after flags are parsed;
 // CI always follows the rollout.
 func (o *DeployOptions) fillDeploy(f *cmdutil.Factory) error {
-	if err := o.fill(f); err != nil {
+	if err := o.Fill(f); err != nil {
 		return err
 	}
 	o.IgnoreLint, o.AutoPilot = f.Globals.IgnoreLint, f.Globals.AutoPilot
@@ -138,7 +138,7 @@ func (o *DeployOptions) prepareDeploy(ctx context.Context) (*deploy.Deployer, *d
 	}
 	d := &deploy.Deployer{Runner: o.Runner, ErrOut: o.IO.ErrOut, TTY: o.IO.IsStderrTTY(), Registry: o.Registry, Notify: o.Notify}
 	if d.Registry == nil {
-		d.Registry = o.registry(t.cluster)
+		d.Registry = o.RegistryClient(t.cluster)
 	}
 	if d.Notify == nil {
 		if wh := webhook.FromValues(q.Values); wh.For(t.cluster.Cluster) {
@@ -183,26 +183,26 @@ func deployMessage(r deploy.Result, user string) webhook.Message {
 // in-process).
 func (o *DeployOptions) buildFor(t *helmTarget) func(ctx context.Context, tag string) error {
 	return func(ctx context.Context, tag string) error {
-		a, err := o.loadApp(ctx)
+		a, err := o.LoadApp(ctx)
 		if err != nil {
 			return err
 		}
-		if tag != a.tag.Tag {
-			return clierr.Of(clierr.NotFound, fmt.Sprintf("image tag %s is not in the registry, and lain can only build this commit's image (%s)", tag, a.tag.Tag),
+		if tag != a.Tag.Tag {
+			return clierr.Of(clierr.NotFound, fmt.Sprintf("image tag %s is not in the registry, and lain can only build this commit's image (%s)", tag, a.Tag.Tag),
 				"lain deploy --build   # without --set imageTag, deploys this commit")
 		}
-		if image.OwnDockerfile(a.app.Dir) {
-			return image.OwnDockerfileError(a.app.Dir, a.image(""))
+		if image.OwnDockerfile(a.App.Dir) {
+			return image.OwnDockerfileError(a.App.Dir, a.Image(""))
 		}
-		spec, err := a.spec(o.Getenv)
+		spec, err := a.Spec(o.Getenv)
 		if err != nil {
 			return err
 		}
-		b, err := o.builder(a)
+		b, err := o.Builder(a)
 		if err != nil {
 			return err
 		}
-		_, err = b.Build(ctx, image.Request{Dir: a.app.Dir, Registry: a.cfg.Values.Registry, Spec: spec, Tag: a.tag.Tag, Push: true})
+		_, err = b.Build(ctx, image.Request{Dir: a.App.Dir, Registry: a.Config.Values.Registry, Spec: spec, Tag: a.Tag.Tag, Push: true})
 		return err
 	}
 }

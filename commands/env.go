@@ -1,9 +1,7 @@
 package commands
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 
@@ -12,91 +10,14 @@ import (
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/secretedit"
-	"github.com/lain-cli/lain/internal/webhook"
-	"github.com/lain-cli/lain/prompts"
 )
 
-// SecretsOptions are the inputs of `lain env` and `lain secret`.
-type SecretsOptions struct {
-	AppOnCluster
-	Prompter  prompts.Prompter
-	Getenv    func(string) string
-	GOOS      string
-	KeptDir   string // where edits that were not applied are kept
-	HTTP      *http.Client
-	AutoPilot bool
-	DryRun    bool
-}
-
-func (o *SecretsOptions) fill(f *cmdutil.Factory) error {
-	if err := o.fillFrom(f); err != nil {
-		return err
-	}
-	o.Prompter, o.Getenv, o.GOOS, o.HTTP = f.Prompter, f.Getenv, f.Platform.GOOS, f.HTTPClient()
-	o.AutoPilot, o.DryRun = f.Globals.AutoPilot, f.Globals.DryRun
-	o.KeptDir = secretedit.KeptDir(f.Getenv, f.HomeDir(), f.Platform.GOOS)
-	return nil
-}
-
-// session is the edit session of the app's Secret of kind.
-func (o *SecretsOptions) session(ctx context.Context, kind secretedit.Kind) (*secretedit.Session, error) {
-	ra, err := o.load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	editor, err := secretedit.EditorCommand(o.Getenv, o.GOOS)
-	if err != nil {
-		return nil, err
-	}
-	return &secretedit.Session{
-		Kind: kind, App: ra.app.Name, Cluster: ra.cluster.Cluster,
-		IO: o.IO, Prompter: o.Prompter, Kube: ra.kube, Runner: o.Runner, Editor: editor,
-		KeptDir: o.KeptDir, DryRun: o.DryRun,
-		User: changeAuthor(o.Getenv), Webhook: webhook.FromValues(ra.values), HTTP: o.HTTP,
-		AutoPilot: o.AutoPilot,
-		Restart:   func(ctx context.Context) error { return restartGracefully(ctx, ra) },
-		Deployed: func(ctx context.Context) bool {
-			st, err := ra.kube.AppState(ctx, ra.app.Name)
-			return err != nil || st.Deployed() // unknown: do not claim it is not
-		},
-	}, nil
-}
-
-// changeAuthor is who the webhook says made a change: $USER, or the GitLab
-// user of a CI job.
-func changeAuthor(getenv func(string) string) string {
-	for _, k := range []string{"USER", "USERNAME", "GITLAB_USER_NAME"} {
-		if v := getenv(k); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// restartGracefully restarts each Deployment and StatefulSet of the app in
-// turn, the way its update strategy says, waiting for each rollout.
-func restartGracefully(ctx context.Context, ra *runningApp) error {
-	st, err := ra.state(ctx)
-	if err != nil {
-		return err
-	}
-	for _, w := range st.Workloads {
-		if w.Kind != "Deployment" && w.Kind != "StatefulSet" {
-			continue
-		}
-		if err := ra.kube.RolloutRestart(ctx, strings.ToLower(w.Kind), w.Name, 600); err != nil {
-			if ctxErr(err) {
-				return err
-			}
-			return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("the change is applied, but restarting %s failed: %v", w.Short(), err), "lain status   # what is wrong with the new pods")
-		}
-	}
-	return nil
-}
+// EnvOptions are the inputs of `lain env`.
+type EnvOptions struct{ cmdutil.SecretsEnv }
 
 // NewCmdEnv builds `lain env` and its subcommands.
 func NewCmdEnv(f *cmdutil.Factory) *cobra.Command {
-	o := &SecretsOptions{}
+	o := &EnvOptions{}
 	cmd := &cobra.Command{
 		Use:   "env",
 		Short: "Show and change the app's environment variables (the Secret <appname>-env)",
@@ -121,7 +42,7 @@ The app's webhook is told which keys changed, never their values.`,
   lain env show > env.yaml   # then: lain env addfile env.yaml --overwrite`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				return withSession(cmd, f, o, secretedit.Env, func(s *secretedit.Session) error { return s.Show(cmd.Context(), "") })
+				return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error { return s.Show(cmd.Context(), "") })
 			},
 		},
 		&cobra.Command{
@@ -137,7 +58,7 @@ printed) and the next lain env edit resumes from it.`,
   EDITOR="code --wait" lain env edit`,
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				return withSession(cmd, f, o, secretedit.Env, func(s *secretedit.Session) error { return s.Edit(cmd.Context(), "") })
+				return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error { return s.Edit(cmd.Context(), "") })
 			},
 		},
 		&cobra.Command{
@@ -155,7 +76,7 @@ printed) and the next lain env edit resumes from it.`,
 					}
 					values[k] = []byte(v)
 				}
-				return withSession(cmd, f, o, secretedit.Env, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
+				return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
 			},
 		},
 		newCmdEnvAddfile(f, o),
@@ -163,7 +84,7 @@ printed) and the next lain env edit resumes from it.`,
 	return cmd
 }
 
-func newCmdEnvAddfile(f *cmdutil.Factory, o *SecretsOptions) *cobra.Command {
+func newCmdEnvAddfile(f *cmdutil.Factory, o *EnvOptions) *cobra.Command {
 	var overwrite bool
 	cmd := &cobra.Command{
 		Use:   "addfile FILE",
@@ -183,7 +104,7 @@ KEY=VALUE lines (a .env file). Variables not in FILE stay, unless
 			if err != nil {
 				return clierr.Usage(err.Error(), "fix the file, then run the command again")
 			}
-			return withSession(cmd, f, o, secretedit.Env, func(s *secretedit.Session) error {
+			return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error {
 				for _, w := range warnings {
 					fmt.Fprintln(o.IO.ErrOut, "warning: "+w)
 				}
@@ -196,16 +117,4 @@ KEY=VALUE lines (a .env file). Variables not in FILE stay, unless
 	}
 	cmd.Flags().BoolVar(&overwrite, "overwrite", false, "make the environment exactly FILE's (remove the variables it does not have)")
 	return cmd
-}
-
-// withSession fills o and runs fn on the session of kind.
-func withSession(cmd *cobra.Command, f *cmdutil.Factory, o *SecretsOptions, kind secretedit.Kind, fn func(*secretedit.Session) error) error {
-	if err := o.fill(f); err != nil {
-		return err
-	}
-	s, err := o.session(cmd.Context(), kind)
-	if err != nil {
-		return err
-	}
-	return fn(s)
 }

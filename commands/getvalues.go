@@ -11,7 +11,7 @@ import (
 
 // GetValuesOptions are the inputs of `lain get-values`.
 type GetValuesOptions struct {
-	ReleaseEnv
+	cmdutil.ReleaseEnv
 	Release string
 }
 
@@ -24,9 +24,9 @@ func NewCmdGetValues(f *cmdutil.Factory) *cobra.Command {
 		Example: `  lain get-values
   lain get-values hello-canary`,
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: completionsFirstRelease(f),
+		ValidArgsFunction: f.FirstReleaseCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillRelease(f); err != nil {
+			if err := o.FillRelease(f); err != nil {
 				return err
 			}
 			if len(args) == 1 {
@@ -40,13 +40,13 @@ func NewCmdGetValues(f *cmdutil.Factory) *cobra.Command {
 func runGetValues(ctx context.Context, o *GetValuesOptions) error {
 	rel := o.Release
 	if rel == "" {
-		a, err := o.app()
+		a, err := o.App()
 		if err != nil {
 			return err
 		}
 		rel = a.Release
 	}
-	if _, err := o.history(ctx, rel); err != nil {
+	if _, err := o.History(ctx, rel); err != nil {
 		return err
 	}
 	_, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"get", "values", rel, "-o", "yaml"}})

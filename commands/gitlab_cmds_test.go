@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/gitlab"
 	"github.com/lain-cli/lain/internal/gitlab/gitlabtest"
 	"github.com/lain-cli/lain/internal/iostreams"
 )
 
-// gitlabEnv is a GitLabEnv on the fake GitLab s with the given token.
-func gitlabEnv(s *gitlabtest.Server, tok string, env map[string]string) (GitLabEnv, *bytes.Buffer, *bytes.Buffer, *gitlabtest.Clock) {
+// gitlabEnv is a cmdutil.GitLabEnv on the fake GitLab s with the given token.
+func gitlabEnv(s *gitlabtest.Server, tok string, env map[string]string) (cmdutil.GitLabEnv, *bytes.Buffer, *bytes.Buffer, *gitlabtest.Clock) {
 	ios, _, out, errOut := iostreams.Test()
 	clk := gitlabtest.NewClock()
 	getenv := func(k string) string {
@@ -26,7 +27,7 @@ func gitlabEnv(s *gitlabtest.Server, tok string, env map[string]string) (GitLabE
 		}
 		return env[k]
 	}
-	return GitLabEnv{IO: ios, Getenv: getenv, Now: func() time.Time { return testNow }, GitLab: func() (*gitlab.Client, error) {
+	return cmdutil.GitLabEnv{IO: ios, Getenv: getenv, Now: func() time.Time { return testNow }, GitLab: func() (*gitlab.Client, error) {
 		c, err := gitlab.ForCluster("test", s.URL, getenv, s.Client(), nil)
 		if c != nil {
 			c.Clock = clk
@@ -129,10 +130,10 @@ func TestAssignMRErrors(t *testing.T) {
 		})
 	}
 	e, _, _, _ := gitlabEnv(s, gitlabtest.Token, map[string]string{"CI_PROJECT_ID": "7", "CI_MERGE_REQUEST_IID": "1"})
-	if p, iid, err := e.mergeRequestArgs("assign-mr", nil); p != "7" || iid != 1 || err != nil {
+	if p, iid, err := e.MergeRequestArgs("assign-mr", nil); p != "7" || iid != 1 || err != nil {
 		t.Error(p, iid, err)
 	}
-	if _, _, err := e.mergeRequestArgs("assign-mr", []string{"team/hello", "x"}); clierr.Code(err) != clierr.ExitUsage {
+	if _, _, err := e.MergeRequestArgs("assign-mr", []string{"team/hello", "x"}); clierr.Code(err) != clierr.ExitUsage {
 		t.Error(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/kubehome"
 	"github.com/lain-cli/lain/internal/runner"
@@ -51,11 +52,11 @@ func newUseEnv(t *testing.T, clusters ...string) *useEnv {
 	rec := &runner.Recorder{}
 	rec.On("kubectl version", `{"clientVersion":{"major":"1","minor":"33","gitVersion":"v1.33.13"},"serverVersion":{"major":"1","minor":"33","gitVersion":"v1.33.13"}}`, 0)
 	e := &useEnv{out: out, errOut: errOut, rec: rec, home: home, kubeDir: kube, prompter: &prompts.Scripted{}}
-	e.opts = &UseOptions{
+	e.opts = &UseOptions{UseEnv: cmdutil.UseEnv{
 		IO: ios, Prompter: e.prompter, Runner: rec, Source: testClusters(),
 		Kube:     kubehome.Home{Dir: kube, GOOS: "linux", Now: func() time.Time { return testNow }, Symlink: os.Symlink},
 		Platform: tools.Platform{GOOS: "linux"},
-	}
+	}}
 	return e
 }
 

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,12 +11,13 @@ import (
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
+	"github.com/lain-cli/lain/internal/jobrun"
 	"github.com/lain-cli/lain/internal/kube"
 )
 
 // JobOptions are the inputs of `lain job`.
 type JobOptions struct {
-	AppOnCluster
+	cmdutil.AppOnCluster
 	Now func() time.Time
 	// TTY: stdin and stdout are terminals (-i and the shell need one).
 	TTY bool
@@ -60,11 +60,11 @@ shell.`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillFrom(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Now = f.Now
-			before, after := splitAtDash(cmd, args)
+			before, after := cmdutil.SplitAtDash(cmd, args)
 			o.Command = append(before, after...)
 			o.UserSet = cmd.Flags().Changed("user")
 			o.TTY = f.IO.CanPrompt() && f.IO.IsStdoutTTY()
@@ -93,25 +93,25 @@ func runJob(ctx context.Context, o *JobOptions) error {
 		}
 		return clierr.Usage("-i needs a terminal", "lain job --wait -- "+shellquote.Join(o.Command...))
 	}
-	ra, st, err := o.loadDeployed(ctx)
+	ra, st, err := o.LoadDeployed(ctx)
 	if err != nil {
 		return err
 	}
 	src, ok := templateSource(ra, st)
 	if !ok {
-		return clierr.Of(clierr.NotFound, fmt.Sprintf("%s has no deployment on cluster %s to take the image and environment from", ra.app.Name, ra.cluster.Cluster), "lain deploy")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("%s has no deployment on cluster %s to take the image and environment from", ra.App.Name, ra.Config.Cluster), "lain deploy")
 	}
-	tpl, err := ra.kube.PodTemplate(ctx, strings.ToLower(src.Kind), src.Name)
+	tpl, err := ra.Kube.PodTemplate(ctx, strings.ToLower(src.Kind), src.Name)
 	if err != nil {
-		return ra.askError(err)
+		return ra.AskError(err)
 	}
 	command := o.Command
 	if len(command) == 0 {
 		command = []string{"sh"}
 	}
 	job := kube.OneOffJob{
-		Name: kube.JobName(ra.app.Name, command), App: ra.app.Name, Command: command,
-		Container: kube.Pod{Containers: templateContainers(tpl)}.MainContainer(ra.app.Name),
+		Name: kube.JobName(ra.App.Name, command), App: ra.App.Name, Command: command,
+		Container: kube.Pod{Containers: templateContainers(tpl)}.MainContainer(ra.App.Name),
 		Memory:    o.Memory, DeadlineSeconds: o.Timeout,
 	}
 	if o.ImageTag != "" {
@@ -129,30 +129,30 @@ func runJob(ctx context.Context, o *JobOptions) error {
 	}
 	say := func(format string, args ...any) { fmt.Fprintf(o.IO.ErrOut, format+"\n", args...) }
 	say("job %s: %s, with the image and environment of %s", job.Name, shellquote.Join(command...), src.Short())
-	if err := ra.kube.DeleteJob(ctx, job.Name); err != nil {
-		return ra.askError(err)
+	if err := ra.Kube.DeleteJob(ctx, job.Name); err != nil {
+		return ra.AskError(err)
 	}
-	if err := ra.kube.Create(ctx, manifest); err != nil {
-		if ctxErr(err) {
+	if err := ra.Kube.Create(ctx, manifest); err != nil {
+		if clierr.Interrupted(err) {
 			return err
 		}
 		return clierr.Of(clierr.Failed, fmt.Sprintf("the cluster refused job %s: %v", job.Name, err), "lain status   # is the app deployed as expected?")
 	}
-	jr := jobRun{ra: ra, o: o.AppOnCluster, name: job.Name, timeout: time.Duration(o.Timeout)*time.Second + time.Minute, poll: o.Poll}
+	jr := jobrun.Run{Kube: ra.Kube, App: ra.App.Name, Name: job.Name, ErrOut: o.IO.ErrOut, In: o.IO.In, Timeout: time.Duration(o.Timeout)*time.Second + time.Minute, Poll: o.Poll, AskError: ra.AskError}
 	if interactive {
-		return jr.interactive(ctx, command)
+		return jr.Interactive(ctx, command)
 	}
 	if !o.Wait && !o.Follow {
-		jr.printFollowUp()
+		jr.PrintFollowUp()
 		return nil
 	}
-	return jr.follow(ctx)
+	return jr.Follow(ctx)
 }
 
 // templateSource is the workload a job copies: <release>-web, else the
 // first Deployment, else the first StatefulSet.
-func templateSource(ra *runningApp, st *kube.App) (kube.Workload, bool) {
-	if w, ok := st.Workload(ra.app.Release + "-web"); ok && w.Kind == "Deployment" {
+func templateSource(ra *cmdutil.RunningApp, st *kube.App) (kube.Workload, bool) {
+	if w, ok := st.Workload(ra.App.Release + "-web"); ok && w.Kind == "Deployment" {
 		return w, true
 	}
 	for _, kind := range []string{"Deployment", "StatefulSet"} {
@@ -177,91 +177,4 @@ func templateContainers(tpl map[string]any) []kube.Container {
 		}
 	}
 	return out
-}
-
-// jobRun follows one Job lain created (lain job, lain create-job).
-type jobRun struct {
-	ra      *runningApp
-	o       AppOnCluster
-	name    string
-	timeout time.Duration
-	poll    time.Duration
-}
-
-func (j jobRun) say(format string, args ...any) {
-	fmt.Fprintf(j.o.IO.ErrOut, format+"\n", args...)
-}
-
-func (j jobRun) printFollowUp() {
-	j.say("job %s created; follow it with:\n  kubectl logs -f job/%s\n  kubectl get job %s   # COMPLETIONS 1/1 when done\n  kubectl delete job %s", j.name, j.name, j.name, j.name)
-}
-
-// follow streams the Job's log until it ends and returns its exit code.
-func (j jobRun) follow(ctx context.Context) error {
-	wctx, cancel := context.WithTimeout(ctx, j.timeout)
-	defer cancel()
-	st, err := j.ra.kube.WatchJob(wctx, j.name, kube.Watch{App: j.ra.app.Name, Say: j.o.IO.ErrOut, Poll: j.poll})
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("job %s did not finish within %s; it goes on in the cluster", j.name, j.timeout), "kubectl logs -f job/"+j.name)
-	case err != nil:
-		if ctxErr(err) {
-			return err
-		}
-		return j.ra.askError(err)
-	}
-	code := st.ExitCode(j.ra.app.Name)
-	switch {
-	case st.Failed && st.Reason != "":
-		j.say("job %s failed: %s: %s (exit %d)", j.name, st.Reason, st.Message, code)
-	case code != 0:
-		j.say("job %s failed: the command exited with %d", j.name, code)
-	default:
-		j.say("job %s succeeded", j.name)
-	}
-	return passExitCode(code)
-}
-
-// interactive waits for the idle Job's pod, runs command in it on the
-// user's terminal, then deletes the Job.
-func (j jobRun) interactive(ctx context.Context, command []string) error {
-	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
-	var pod kube.Pod
-	for pod.Name == "" {
-		st, err := j.ra.kube.Job(wctx, j.name)
-		if err != nil {
-			return j.ra.askError(err)
-		}
-		for _, p := range st.Pods {
-			if p.Phase == "Running" {
-				pod = p
-			}
-		}
-		if st.Done {
-			return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("job %s ended before its container could be used", j.name), "kubectl describe job "+j.name)
-		}
-		if pod.Name == "" {
-			select {
-			case <-wctx.Done():
-				return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("the pod of job %s did not start within 5 minutes", j.name), "kubectl describe job "+j.name)
-			case <-time.After(pollOr(j.poll)):
-			}
-		}
-	}
-	code, err := j.ra.kube.Exec(ctx, kube.ExecOptions{Pod: pod.Name, Container: pod.MainContainer(j.ra.app.Name), Command: command, TTY: true, Stdin: j.o.IO.In})
-	if derr := j.ra.kube.DeleteJob(context.WithoutCancel(ctx), j.name); derr != nil {
-		j.say("warning: could not delete job %s: %v", j.name, derr)
-	}
-	if err != nil {
-		return err
-	}
-	return passExitCode(code)
-}
-
-func pollOr(d time.Duration) time.Duration {
-	if d == 0 {
-		return time.Second
-	}
-	return d
 }

@@ -16,7 +16,7 @@ import (
 
 // LogsOptions are the inputs of `lain logs`.
 type LogsOptions struct {
-	AppOnCluster
+	cmdutil.AppOnCluster
 
 	Proc   string // "" for every proc
 	Tail   int
@@ -44,9 +44,9 @@ from the cluster's kibana value: older logs than the pods keep are there.`,
   lain logs --stern          # every proc, with stern
   lain logs web --kibana     # the Kibana URL`,
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: runningProcs(f),
+		ValidArgsFunction: f.FirstProcCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillFrom(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			if len(args) == 1 {
@@ -68,40 +68,40 @@ from the cluster's kibana value: older logs than the pods keep are there.`,
 }
 
 func runLogs(ctx context.Context, o *LogsOptions) error {
-	ra, st, err := o.loadDeployed(ctx)
+	ra, st, err := o.LoadDeployed(ctx)
 	if err != nil {
 		return err
 	}
-	selector, proc := kube.AppSelector(ra.app.Name), ""
+	selector, proc := kube.AppSelector(ra.App.Name), ""
 	if o.Proc != "" {
-		name, ok := ra.instanceName(st, o.Proc)
+		name, ok := ra.InstanceName(st, o.Proc)
 		if !ok {
-			return clierr.Usage(fmt.Sprintf("%s has no proc %q on cluster %s (it has: %s)", ra.app.Name, o.Proc, ra.cluster.Cluster, joinComma(ra.procNames(st, "Deployment", "StatefulSet", "CronJob", "Job"))),
+			return clierr.Usage(fmt.Sprintf("%s has no proc %q on cluster %s (it has: %s)", ra.App.Name, o.Proc, ra.Config.Cluster, ra.ProcList(st, "Deployment", "StatefulSet", "CronJob", "Job")),
 				"lain logs PROC   # or lain logs, for every proc")
 		}
 		w, _ := st.Workload(name)
-		selector, proc = kube.InstanceSelector(ra.app.Name, name), procOfInstance(ra, name)
+		selector, proc = kube.InstanceSelector(ra.App.Name, name), ra.ProcOf(name)
 		if w.Kind == "CronJob" {
 			// A cronjob's pods carry its name as their instance too.
 			fmt.Fprintf(o.IO.ErrOut, "note: Jobs are cleaned up after a while; older runs' logs are in Kibana%s\n", kibanaHint(ra, proc))
 		}
 	}
 	if o.Kibana {
-		url := dashboards.Kibana(ra.cluster.Values.Kibana, ra.app.Release, proc)
+		url := dashboards.Kibana(ra.Config.Values.Kibana, ra.App.Release, proc)
 		if url == "" {
-			return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no kibana in its cluster values", ra.cluster.Cluster), "lain logs "+o.Proc+"   # kubectl logs instead")
+			return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no kibana in its cluster values", ra.Config.Cluster), "lain logs "+o.Proc+"   # kubectl logs instead")
 		}
 		fmt.Fprintln(o.IO.Out, url)
 		return nil
 	}
 	pods := 0
 	for _, w := range st.Workloads {
-		if proc == "" || w.Name == ra.app.Release+"-"+proc || w.Name == o.Proc {
+		if proc == "" || w.Name == ra.App.Release+"-"+proc || w.Name == o.Proc {
 			pods += len(w.Pods)
 		}
 	}
 	if pods == 0 {
-		return clierr.Of(clierr.NotFound, fmt.Sprintf("no pods of %s on cluster %s right now", orAll(o.Proc, ra.app.Name), ra.cluster.Cluster), "lain status   # what runs, and what is wrong")
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("no pods of %s on cluster %s right now", orAll(o.Proc, ra.App.Name), ra.Config.Cluster), "lain status   # what runs, and what is wrong")
 	}
 	tail := strconv.Itoa(o.Tail)
 	if o.Stern {
@@ -120,15 +120,15 @@ func runLogs(ctx context.Context, o *LogsOptions) error {
 	return logsError(err, ra, proc)
 }
 
-func logsError(err error, ra *runningApp, proc string) error {
-	if err == nil || ctxErr(err) {
+func logsError(err error, ra *cmdutil.RunningApp, proc string) error {
+	if err == nil || clierr.Interrupted(err) {
 		return err
 	}
 	return &clierr.Error{Kind: clierr.ToolFailed, Msg: "could not read the logs: " + err.Error(), Next: "lain logs --stern   # or Kibana" + kibanaHint(ra, proc), Err: err}
 }
 
-func kibanaHint(ra *runningApp, proc string) string {
-	if u := dashboards.Kibana(ra.cluster.Values.Kibana, ra.app.Release, proc); u != "" {
+func kibanaHint(ra *cmdutil.RunningApp, proc string) string {
+	if u := dashboards.Kibana(ra.Config.Values.Kibana, ra.App.Release, proc); u != "" {
 		return ": " + u
 	}
 	return ""

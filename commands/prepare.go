@@ -5,13 +5,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/image"
 )
 
 // PrepareOptions are the inputs of `lain prepare`.
 type PrepareOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 
 	SkipPush       bool
 	KeepDockerfile bool
@@ -38,7 +39,7 @@ registry has none).`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			return runPrepare(cmd.Context(), o)
@@ -50,27 +51,27 @@ registry has none).`,
 }
 
 func runPrepare(ctx context.Context, o *PrepareOptions) error {
-	a, err := o.loadApp(ctx)
+	a, err := o.LoadApp(ctx)
 	if err != nil {
 		return err
 	}
-	if image.OwnDockerfile(a.app.Dir) {
-		return image.OwnDockerfileError(a.app.Dir, a.image(image.PrepareTag))
+	if image.OwnDockerfile(a.App.Dir) {
+		return image.OwnDockerfileError(a.App.Dir, a.Image(image.PrepareTag))
 	}
-	spec, err := a.spec(o.Getenv)
+	spec, err := a.Spec(o.Getenv)
 	if err != nil {
 		return err
 	}
 	if spec.Prepare == nil {
-		file, line := locate(a.files, "build.prepare")
-		return specUsage(file, line, "build.prepare: missing: there is nothing to prepare",
+		file, line := app.Locate(a.Files, "build.prepare")
+		return cmdutil.SpecUsage(file, line, "build.prepare: missing: there is nothing to prepare",
 			"add build.prepare: {script: [...], keep: [...]} to chart/values.yaml, or just run: lain build")
 	}
-	b, err := o.builder(a)
+	b, err := o.Builder(a)
 	if err != nil {
 		return err
 	}
-	_, err = b.Prepare(ctx, image.Request{Dir: a.app.Dir, Registry: a.cfg.Values.Registry, Spec: spec, Tag: image.PrepareTag,
+	_, err = b.Prepare(ctx, image.Request{Dir: a.App.Dir, Registry: a.Config.Values.Registry, Spec: spec, Tag: image.PrepareTag,
 		Push: !o.SkipPush, KeepDockerfile: o.KeepDockerfile})
 	return err
 }

@@ -17,7 +17,7 @@ import (
 
 // PushOptions are the inputs of `lain push`.
 type PushOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 
 	Images          []string // images (or image tarballs) to push; none: the app's
 	Pull            bool
@@ -47,7 +47,7 @@ than the cluster's registry.`,
 			return nil, cobra.ShellCompDirectiveDefault // tarballs
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Images = args
@@ -84,7 +84,7 @@ func runPush(ctx context.Context, o *PushOptions) error {
 	if reg == "" {
 		reg = cfg.Values.Registry
 	}
-	d, err := o.dockerOrLocal(cfg)
+	d, err := o.DockerOrLocal(cfg)
 	if err != nil {
 		return err
 	}
@@ -111,42 +111,33 @@ func runPush(ctx context.Context, o *PushOptions) error {
 
 // pushApp pushes the app's own image of the current commit, and :latest.
 func pushApp(ctx context.Context, o *PushOptions) error {
-	a, err := o.loadApp(ctx)
+	a, err := o.LoadApp(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := o.docker(a.cfg)
+	d, err := o.Docker(a.Config)
 	if err != nil {
 		return err
 	}
-	img := a.image("")
+	img := a.Image("")
 	if o.Pull {
 		if err := d.Pull(ctx, img); err != nil {
 			return err
 		}
 	} else if !o.DryRun && !d.Exists(ctx, img) {
-		return clierr.Of(clierr.NotFound, fmt.Sprintf("there is no image %s on this docker yet (the image of commit %s)", img, a.tag.Tag),
+		return clierr.Of(clierr.NotFound, fmt.Sprintf("there is no image %s on this docker yet (the image of commit %s)", img, a.Tag.Tag),
 			"lain build --push")
 	}
 	reg := o.Registry
 	if reg == "" {
-		reg = a.cfg.Values.Registry
+		reg = a.Config.Values.Registry
 	}
 	b := &image.Builder{Docker: d, ErrOut: o.IO.ErrOut, Getenv: o.Getenv}
-	if err := b.Push(ctx, img, reg, a.tag.Tag != image.LatestTag); err != nil {
+	if err := b.Push(ctx, img, reg, a.Tag.Tag != image.LatestTag); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.IO.ErrOut, "pushed %s; deploy it with:\n lain deploy --set imageTag=%s\n", image.Name(reg, a.app.Name, a.tag.Tag), a.tag.Tag)
+	fmt.Fprintf(o.IO.ErrOut, "pushed %s; deploy it with:\n lain deploy --set imageTag=%s\n", image.Name(reg, a.App.Name, a.Tag.Tag), a.Tag.Tag)
 	return nil
-}
-
-// dockerOrLocal is docker on remote_docker with --remote-docker (cfg is
-// then loaded), else the local docker.
-func (e *ImageEnv) dockerOrLocal(cfg *clusterconfig.Config) (image.Docker, error) {
-	if cfg == nil {
-		return image.Docker{Runner: e.Runner}, nil
-	}
-	return e.docker(cfg)
 }
 
 // dockerLoad docker-loads a tarball and returns the image it held.

@@ -15,7 +15,7 @@ import (
 
 // RestartOptions are the inputs of `lain restart`.
 type RestartOptions struct {
-	ReleaseEnv
+	cmdutil.ReleaseEnv
 	Procs    []string
 	Selector string
 	Graceful bool
@@ -36,9 +36,9 @@ pod is ready again before the next; it stops when a new pod cannot start.`,
 		Example: `  lain restart
   lain restart web --graceful
   lain restart -l app.kubernetes.io/instance=hello-worker --wait`,
-		ValidArgsFunction: procCompletion(f),
+		ValidArgsFunction: f.ProcCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillRelease(f); err != nil {
+			if err := o.FillRelease(f); err != nil {
 				return err
 			}
 			o.Procs = args
@@ -74,7 +74,7 @@ func (o *RestartOptions) selectors(rel string) []string {
 }
 
 func runRestart(ctx context.Context, o *RestartOptions) error {
-	a, err := o.app()
+	a, err := o.App()
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func runRestart(ctx context.Context, o *RestartOptions) error {
 				return err
 			}
 			if o.Wait && !o.DryRun {
-				if err := o.track(ctx, rel, sel, 5*time.Minute); err != nil {
+				if err := o.Track(ctx, rel, sel, 5*time.Minute); err != nil {
 					return err
 				}
 			}
@@ -106,7 +106,7 @@ func runRestart(ctx context.Context, o *RestartOptions) error {
 			if o.DryRun {
 				continue
 			}
-			tr := o.tracker(rel, sel, 5*time.Minute)
+			tr := o.Tracker(rel, sel, 5*time.Minute)
 			tr.Replaced = []string{pod}
 			if _, err := tr.Wait(ctx); err != nil {
 				return err

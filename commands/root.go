@@ -47,10 +47,10 @@ lain), and carries your team's cluster configuration inside itself.`,
 			if isCompletionRequest(cmd) {
 				return nil
 			}
-			if err := checkForUpdate(cmd, f); err != nil {
+			if err := f.CheckForUpdate(cmd); err != nil {
 				return err
 			}
-			return switchForUseFlag(cmd.Context(), f)
+			return f.SwitchForUseFlag(cmd.Context())
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}

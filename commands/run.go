@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/completions"
-	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/image"
@@ -20,7 +19,7 @@ import (
 
 // RunOptions are the inputs of `lain run`.
 type RunOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 
 	Proc    string // -c: run as this proc (its image, command, env, workdir)
 	Prepare bool   // run the prepare image
@@ -49,7 +48,7 @@ is removed when it exits, and lain exits with its exit code.`,
   lain run -u 0 -- id             # as root`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Command = args
@@ -60,7 +59,7 @@ is removed when it exits, and lain exits with its exit code.`,
 	fl.StringVarP(&o.Proc, "proc", "c", "", "run as `PROC`: its image, command, env and workingDir")
 	fl.BoolVar(&o.Prepare, "prepare", false, "run the prepare image (<registry>/<appname>:prepare)")
 	fl.StringVarP(&o.User, "user", "u", "", "run as `UID` (0 is root; default: the image's user, 1001)")
-	cmd.RegisterFlagCompletionFunc("proc", completions.Procs(cwd, func() string { return f.KubeHome().Current() }))
+	cmd.RegisterFlagCompletionFunc("proc", completions.Procs(cmdutil.Cwd, func() string { return f.KubeHome().Current() }))
 	return cmd
 }
 
@@ -73,15 +72,15 @@ func runRun(ctx context.Context, o *RunOptions) error {
 			return clierr.Usage(fmt.Sprintf("-u %s: want a user id (a number, 0 is root)", o.User), "lain run -u 0 -- COMMAND")
 		}
 	}
-	a, err := o.loadApp(ctx)
+	a, err := o.LoadApp(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := o.docker(a.cfg)
+	d, err := o.Docker(a.Config)
 	if err != nil {
 		return err
 	}
-	p, err := a.runProc(o.Proc, o.Prepare)
+	p, err := runProc(a, o.Proc, o.Prepare)
 	if err != nil {
 		return err
 	}
@@ -119,87 +118,41 @@ type procRun struct {
 
 // runProc works out the image, command, env and workdir of proc ("" for
 // the bare app image, or the prepare image).
-func (a *appImage) runProc(proc string, prepare bool) (procRun, error) {
-	p := procRun{image: a.image(""), command: []string{"sh"}, workdir: a.appWorkdir()}
+func runProc(a *cmdutil.AppImage, proc string, prepare bool) (procRun, error) {
+	p := procRun{image: a.Image(""), command: []string{"sh"}, workdir: image.AppWorkdir(a.Values)}
 	env := map[string]string{}
-	addEnv(env, a.values["env"])
+	image.AddEnv(env, a.Values["env"])
 	var spec map[string]any
 	if proc != "" {
-		s, err := a.proc(proc)
+		s, err := image.ProcSpec(a.Values, proc)
 		if err != nil {
 			return p, err
 		}
 		spec = s
-		addEnv(env, spec["env"])
+		image.AddEnv(env, spec["env"])
 		switch {
-		case scalarString(spec["image"]) != "":
-			p.image = scalarString(spec["image"])
-		case scalarString(spec["imageTag"]) != "":
-			p.image = a.image(scalarString(spec["imageTag"]))
+		case image.Scalar(spec["image"]) != "":
+			p.image = image.Scalar(spec["image"])
+		case image.Scalar(spec["imageTag"]) != "":
+			p.image = a.Image(image.Scalar(spec["imageTag"]))
 		}
-		if cmd := stringList(spec["command"]); len(cmd) > 0 {
+		if cmd := image.StringList(spec["command"]); len(cmd) > 0 {
 			p.command = cmd
 		}
-		if w := scalarString(spec["workingDir"]); w != "" {
+		if w := image.Scalar(spec["workingDir"]); w != "" {
 			p.workdir = w
 		}
 	}
 	if prepare {
-		p.image = a.image(image.PrepareTag)
+		p.image = a.Image(image.PrepareTag)
 	}
 	_, tag := image.SplitName(p.image)
-	env["LAIN_CLUSTER"], env["K8S_NAMESPACE"], env["IMAGE_TAG"] = a.cfg.Cluster, a.cfg.Values.NamespaceOrDefault(), tag
+	env["LAIN_CLUSTER"], env["K8S_NAMESPACE"], env["IMAGE_TAG"] = a.Config.Cluster, a.Config.Values.NamespaceOrDefault(), tag
 	for k, v := range env {
 		p.env = append(p.env, k+"="+v)
 	}
 	sort.Strings(p.env)
 	return p, nil
-}
-
-// appWorkdir is where the image has the app: build.workdir, else
-// /lain/app (the chart's default workingDir too).
-func (a *appImage) appWorkdir() string {
-	if b, ok := a.values["build"].(map[string]any); ok && scalarString(b["workdir"]) != "" {
-		return scalarString(b["workdir"])
-	}
-	return image.DefaultWorkdir
-}
-
-// proc is the merged spec of a proc, by name.
-func (a *appImage) proc(name string) (map[string]any, error) {
-	var names []string
-	for _, p := range app.Procs(a.values) {
-		if p.Name == name {
-			spec, _ := a.values[p.Kind].(map[string]any)[name].(map[string]any)
-			return spec, nil
-		}
-		names = append(names, p.Name)
-	}
-	return nil, clierr.Usage(fmt.Sprintf("no proc %q in chart/values.yaml (procs: %s)", name, strings.Join(names, ", ")), "lain run -c PROC")
-}
-
-func addEnv(env map[string]string, v any) {
-	m, _ := v.(map[string]any)
-	for k, val := range m {
-		env[k] = scalarString(val)
-	}
-}
-
-func scalarString(v any) string {
-	switch v.(type) {
-	case nil, map[string]any, []any:
-		return ""
-	}
-	return fmt.Sprint(v)
-}
-
-func stringList(v any) []string {
-	list, _ := v.([]any)
-	var out []string
-	for _, x := range list {
-		out = append(out, fmt.Sprint(x))
-	}
-	return out
 }
 
 // containerExit passes the container's exit code through quietly (the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
+	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/runner"
@@ -53,7 +54,7 @@ func healthyOnly(t *testing.T) string {
 }
 
 type runningEnv struct {
-	o        AppOnCluster
+	o        cmdutil.AppOnCluster
 	rec      *runner.Recorder
 	out, err *bytes.Buffer
 	ios      *iostreams.IOStreams
@@ -72,7 +73,7 @@ func newRunningEnv(t *testing.T, appJSON string) *runningEnv {
 	cluster := func(string) (*clusterconfig.Config, error) {
 		return &clusterconfig.Config{Cluster: "lab", Values: clusterconfig.Values{GrafanaURL: "https://grafana.example.com/d/x"}}, nil
 	}
-	return &runningEnv{o: AppOnCluster{IO: ios, Runner: rec, Dir: dir, Cluster: cluster}, rec: rec, out: out, err: errOut, ios: ios}
+	return &runningEnv{o: cmdutil.AppOnCluster{IO: ios, Runner: rec, Dir: dir, Cluster: cluster}, rec: rec, out: out, err: errOut, ios: ios}
 }
 
 func TestStatusSimpleExitCodes(t *testing.T) {

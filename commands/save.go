@@ -20,7 +20,7 @@ import (
 
 // SaveOptions are the inputs of `lain save`.
 type SaveOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 	// Clusters resolve --retag CLUSTER to that cluster's registry.
 	Clusters clusterconfig.Source
 
@@ -51,7 +51,7 @@ is lain's --values option on every command: overwrite with --force.`,
   lain save busybox:1.36 --pull --retag registry.example.com/mirror/busybox`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Clusters, o.Images = f.ClusterSource(), args
@@ -64,7 +64,7 @@ is lain's --values option on every command: overwrite with --force.`,
 	fl.BoolVar(&o.Force, "force", false, "overwrite an existing tarball")
 	fl.StringVar(&o.OutDir, "dir", "", "write the tarball into `DIR` (default: the current directory)")
 	cmd.RegisterFlagCompletionFunc("retag", completions.Clusters(f.ClusterSource))
-	forceHint(cmd)
+	cmdutil.ForceHint(cmd)
 	return cmd
 }
 
@@ -72,11 +72,11 @@ func runSave(ctx context.Context, o *SaveOptions) error {
 	images, appName := o.Images, ""
 	var cfg *clusterconfig.Config
 	if len(images) == 0 {
-		a, err := o.loadApp(ctx)
+		a, err := o.LoadApp(ctx)
 		if err != nil {
 			return err
 		}
-		images, appName, cfg = []string{a.image("")}, a.app.Name, a.cfg
+		images, appName, cfg = []string{a.Image("")}, a.App.Name, a.Config
 	} else if o.RemoteDocker {
 		c, err := o.Cluster("")
 		if err != nil {
@@ -84,7 +84,7 @@ func runSave(ctx context.Context, o *SaveOptions) error {
 		}
 		cfg = c
 	}
-	d, err := o.dockerOrLocal(cfg)
+	d, err := o.DockerOrLocal(cfg)
 	if err != nil {
 		return err
 	}
@@ -169,15 +169,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// forceHint explains -f on commands whose original had -f/--force: here -f
-// is the global --values FILE, so `lain save -f` would want a file.
-func forceHint(cmd *cobra.Command) {
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if strings.Contains(err.Error(), "'f'") || strings.Contains(err.Error(), "-f") {
-			return clierr.Usage(err.Error()+": -f is lain's --values FILE option on every command; to overwrite, use --force", c.CommandPath()+" --force")
-		}
-		return clierr.Usage(err.Error(), c.CommandPath()+" --help")
-	})
 }

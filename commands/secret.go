@@ -15,10 +15,13 @@ import (
 	"github.com/lain-cli/lain/internal/secretedit"
 )
 
+// SecretOptions are the inputs of `lain secret`.
+type SecretOptions struct{ cmdutil.SecretsEnv }
+
 // NewCmdSecret builds `lain secret` and its subcommands.
 func NewCmdSecret(f *cmdutil.Factory) *cobra.Command {
-	o := &SecretsOptions{}
-	files := completions.FirstArg(completions.SecretFiles(runningAppDir, func() *kube.Client { return kube.New(f.Runner()) }))
+	o := &SecretOptions{}
+	files := completions.FirstArg(completions.SecretFiles(cmdutil.Cwd, func() *kube.Client { return kube.New(f.Runner()) }))
 	cmd := &cobra.Command{
 		Use:   "secret",
 		Short: "Show and change the app's secret files (the Secret <appname>-secret)",
@@ -48,7 +51,7 @@ after it. The app's webhook is told which files changed, never their content.`,
 			Args:              cobra.MaximumNArgs(1),
 			ValidArgsFunction: files,
 			RunE: func(cmd *cobra.Command, args []string) error {
-				return withSession(cmd, f, o, secretedit.Files, func(s *secretedit.Session) error { return s.Show(cmd.Context(), firstOr(args)) })
+				return o.WithSession(cmd.Context(), f, secretedit.Files, func(s *secretedit.Session) error { return s.Show(cmd.Context(), firstOr(args)) })
 			},
 		},
 		&cobra.Command{
@@ -71,7 +74,7 @@ that has a problem or that the cluster refuses is kept in a private file
 						return clierr.Usage(fmt.Sprintf("%s: %s", name, why), "lain secret edit NAME")
 					}
 				}
-				return withSession(cmd, f, o, secretedit.Files, func(s *secretedit.Session) error { return s.Edit(cmd.Context(), name) })
+				return o.WithSession(cmd.Context(), f, secretedit.Files, func(s *secretedit.Session) error { return s.Edit(cmd.Context(), name) })
 			},
 		},
 		&cobra.Command{
@@ -89,7 +92,7 @@ that has a problem or that the cluster refuses is kept in a private file
 					}
 					values[filepath.Base(p)] = b
 				}
-				return withSession(cmd, f, o, secretedit.Files, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
+				return o.WithSession(cmd.Context(), f, secretedit.Files, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
 			},
 		},
 		newCmdSecretApply(f, o),
@@ -97,7 +100,7 @@ that has a problem or that the cluster refuses is kept in a private file
 	return cmd
 }
 
-func newCmdSecretApply(f *cmdutil.Factory, o *SecretsOptions) *cobra.Command {
+func newCmdSecretApply(f *cmdutil.Factory, o *SecretOptions) *cobra.Command {
 	var file string
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE",
@@ -127,7 +130,7 @@ prints which keys change.`,
 			if len(problems) > 0 {
 				return clierr.Usage("the secret was not changed:\n  "+strings.Join(problems, "\n  "), "fix "+file+", then run the command again")
 			}
-			return withSession(cmd, f, o, secretedit.Files, func(s *secretedit.Session) error { return s.Replace(cmd.Context(), data) })
+			return o.WithSession(cmd.Context(), f, secretedit.Files, func(s *secretedit.Session) error { return s.Replace(cmd.Context(), data) })
 		},
 	}
 	cmd.Flags().StringVar(&file, "filename", "", "the YAML `FILE` to apply (-f FILE works too)")

@@ -75,7 +75,7 @@ func canaryGroups(values map[string]any) []string {
 
 func canaryGroupCompletion(f *cmdutil.Factory) completions.Func {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		a, err := app.Load(cwd())
+		a, err := app.Load(cmdutil.Cwd())
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,7 +18,7 @@ import (
 
 // StatusOptions are the inputs of `lain status`.
 type StatusOptions struct {
-	AppOnCluster
+	cmdutil.AppOnCluster
 	HTTP *http.Client
 	Now  func() time.Time
 	// Terminal is the full-screen view's terminal; nil: print once.
@@ -55,7 +54,7 @@ cluster's network). Runs of jobs and cronjobs are shown, not counted.
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fillFrom(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.HTTP, o.Now = f.HTTPClient(), f.Now
@@ -96,35 +95,35 @@ func systemTerminal(color bool) (*statusview.Terminal, func()) {
 }
 
 func runStatus(ctx context.Context, o *StatusOptions) error {
-	ra, err := o.load(ctx)
+	ra, err := o.Load(ctx)
 	if err != nil {
 		return err
 	}
-	c := &statusview.Collector{Kube: ra.kube, HTTP: o.HTTP, App: ra.app.Name, Cluster: ra.cluster.Cluster, Namespace: ra.namespace, Now: o.Now}
+	c := &statusview.Collector{Kube: ra.Kube, HTTP: o.HTTP, App: ra.App.Name, Cluster: ra.Config.Cluster, Namespace: ra.Namespace, Now: o.Now}
 	if o.Terminal != nil {
 		interval := o.Interval
 		if interval == 0 {
 			interval = 3 * time.Second
 		}
 		interrupted, err := statusview.Live(ctx, *o.Terminal, statusview.LiveOptions{
-			Title:    fmt.Sprintf("%s on cluster %s (namespace %s)", ra.app.Name, ra.cluster.Cluster, ra.namespace),
+			Title:    fmt.Sprintf("%s on cluster %s (namespace %s)", ra.App.Name, ra.Config.Cluster, ra.Namespace),
 			Interval: interval, Now: o.Now, Collect: c.Collect,
 		})
 		if interrupted {
-			return passExitCode(clierr.ExitInterrupted)
+			return clierr.PassExitCode(clierr.ExitInterrupted)
 		}
 		return err
 	}
 	r, err := c.Collect(ctx)
 	if err != nil {
-		return ra.askError(err)
+		return ra.AskError(err)
 	}
 	if !r.State.Deployed() {
-		return ra.notDeployed()
+		return ra.NotDeployed()
 	}
 	links := statusview.Links{
-		Grafana: dashboards.Grafana(ra.cluster.Values.GrafanaURL, ra.app.Release),
-		Kibana:  dashboards.Kibana(ra.cluster.Values.Kibana, ra.app.Release, ""),
+		Grafana: dashboards.Grafana(ra.Config.Values.GrafanaURL, ra.App.Release),
+		Kibana:  dashboards.Kibana(ra.Config.Values.Kibana, ra.App.Release, ""),
 	}
 	if err := statusview.WritePlain(o.IO.Out, r, links); err != nil {
 		return err
@@ -132,17 +131,9 @@ func runStatus(ctx context.Context, o *StatusOptions) error {
 	if !r.Healthy() {
 		next := "lain status   # watch it live"
 		if len(r.Diagnoses) > 0 {
-			next = "lain logs " + procOfInstance(ra, r.Diagnoses[0].Pod.Instance) + "   # or lain status to watch it live"
+			next = "lain logs " + ra.ProcOf(r.Diagnoses[0].Pod.Instance) + "   # or lain status to watch it live"
 		}
 		return &clierr.Error{Kind: clierr.ReleaseFailed, Msg: r.Summary(), Next: next}
 	}
 	return nil
-}
-
-// procOfInstance is the proc name of a workload (<release>-<proc>).
-func procOfInstance(ra *runningApp, instance string) string {
-	if p, ok := strings.CutPrefix(instance, ra.app.Release+"-"); ok && p != "" {
-		return p
-	}
-	return instance
 }

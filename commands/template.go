@@ -59,7 +59,7 @@ and print the manifests. Nothing is sent to the cluster.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&o.Sets, "set", nil, "override a value, `KEY=VALUE` (repeatable), as helm --set")
-	cmd.RegisterFlagCompletionFunc("set", completions.SetImageTag(imageTagLister(f)))
+	cmd.RegisterFlagCompletionFunc("set", completions.SetImageTag(f.ImageTagLister()))
 	cmd.Flags().BoolVar(&o.Debug, "debug", false, "pass --debug to helm: print the render even when it is not valid YAML")
 	return cmd
 }

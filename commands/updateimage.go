@@ -20,7 +20,7 @@ import (
 
 // UpdateImageOptions are the inputs of `lain update-image`.
 type UpdateImageOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 	// Registry answers --deduce and the image check; nil: the cluster's.
 	Registry deploy.Registry
 	Procs    []string
@@ -40,9 +40,9 @@ values it already has: the other procs keep their image.`,
 		Example: `  lain update-image worker
   lain update-image web worker --deduce`,
 		Args:              cobra.MinimumNArgs(1),
-		ValidArgsFunction: procCompletion(f),
+		ValidArgsFunction: f.ProcCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Procs = args
@@ -58,33 +58,33 @@ values it already has: the other procs keep their image.`,
 }
 
 func runUpdateImage(ctx context.Context, o *UpdateImageOptions) error {
-	a, err := o.loadApp(ctx)
+	a, err := o.LoadApp(ctx)
 	if err != nil {
 		return err
 	}
 	reg := o.Registry
 	if reg == nil {
-		reg = o.registry(a.cfg)
+		reg = o.RegistryClient(a.Config)
 	}
-	tag := a.tag.Tag
+	tag := a.Tag.Tag
 	if o.Deduce {
-		tags, err := reg.Tags(ctx, a.app.Name)
+		tags, err := reg.Tags(ctx, a.App.Name)
 		if err != nil {
 			return err
 		}
 		recent := registry.SortRecent(tags, 1)
 		if len(recent) == 0 {
-			return clierr.Of(clierr.NotFound, "there is no image of "+a.app.Name+" in the registry", "lain build --push")
+			return clierr.Of(clierr.NotFound, "there is no image of "+a.App.Name+" in the registry", "lain build --push")
 		}
 		tag = recent[0]
-	} else if ok, err := reg.Exists(ctx, a.app.Name, tag); err == nil && !ok {
-		return deploy.MissingImage(ctx, reg, a.app.Name, a.image(tag))
+	} else if ok, err := reg.Exists(ctx, a.App.Name, tag); err == nil && !ok {
+		return deploy.MissingImage(ctx, reg, a.App.Name, a.Image(tag))
 	}
 	kinds := map[string]string{}
-	for _, p := range app.Procs(a.values) {
+	for _, p := range app.Procs(a.Values) {
 		kinds[p.Name] = p.Kind
 	}
-	args := []string{"upgrade", a.app.Release, helmargs.Chart, "--reuse-values"}
+	args := []string{"upgrade", a.App.Release, helmargs.Chart, "--reuse-values"}
 	for _, p := range o.Procs {
 		kind, ok := kinds[p]
 		if !ok {
@@ -96,13 +96,13 @@ func runUpdateImage(ctx context.Context, o *UpdateImageOptions) error {
 		}
 		args = append(args, "--set", kind+"."+p+".imageTag="+tag)
 	}
-	if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: args, Dir: a.app.Dir, Mutates: true}); err != nil {
-		return toolerr.Failed("helm upgrade of "+a.app.Release+" failed (its message is above)", err, "lain rollback")
+	if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: args, Dir: a.App.Dir, Mutates: true}); err != nil {
+		return toolerr.Failed("helm upgrade of "+a.App.Release+" failed (its message is above)", err, "lain rollback")
 	}
-	fmt.Fprintf(o.IO.ErrOut, "%s now run %s\n", strings.Join(o.Procs, ", "), a.image(tag))
+	fmt.Fprintf(o.IO.ErrOut, "%s now run %s\n", strings.Join(o.Procs, ", "), a.Image(tag))
 	if o.Wait && !o.DryRun {
-		env := ReleaseEnv{IO: o.IO, Runner: o.Runner}
-		return env.track(ctx, a.app.Release, "", 5*time.Minute)
+		env := cmdutil.ReleaseEnv{IO: o.IO, Runner: o.Runner}
+		return env.Track(ctx, a.App.Release, "", 5*time.Minute)
 	}
 	return nil
 }

@@ -1,46 +1,25 @@
 package commands
 
-// The launch-time update check and `lain upgrade` (issue 5). The work is in
-// update/; this file decides when the check runs and wires the Factory in.
+// `lain upgrade` (issue 5). The work is in update/; the launch-time check
+// that runs before every command is internal/cmdutil's CheckForUpdate.
 
 import (
 	"context"
-	"net/http"
-	"os"
-	"runtime"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/internal/cmdutil"
-	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/update"
 )
 
-// UpgradeOptions are the inputs of `lain upgrade` and of the launch check.
+// UpgradeOptions are the inputs of `lain upgrade`.
 type UpgradeOptions struct {
-	IO         *iostreams.IOStreams
-	HTTPClient func() *http.Client
-	Now        func() time.Time
-	Getenv     func(string) string
-	CacheDir   string
-	ConfigDir  string
-	Build      cmdutil.BuildInfo
-	Verbose    bool
-	DryRun     bool
+	cmdutil.UpdateEnv
 
 	Check    bool
 	Version  string
 	Force    bool
 	Rollback bool
-
-	// Process facts, filled by newUpgradeOptions; tests replace them so that
-	// nothing touches the test binary.
-	Executable func() (string, error)
-	Args       []string
-	Environ    []string
-	Exec       func(path string, argv, env []string) error
 }
 
 // NewCmdUpgrade builds `lain upgrade`.
@@ -69,7 +48,7 @@ LAIN_GITLAB_DEPLOY_TOKEN, or CI_JOB_TOKEN in GitLab CI).`,
 		Args:                  cobra.NoArgs,
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fillUpgradeOptions(opts, f)
+			opts.FillUpdate(f)
 			return runUpgrade(cmd.Context(), opts)
 		},
 	}
@@ -83,7 +62,7 @@ LAIN_GITLAB_DEPLOY_TOKEN, or CI_JOB_TOKEN in GitLab CI).`,
 }
 
 func runUpgrade(ctx context.Context, opts *UpgradeOptions) error {
-	o := opts.update()
+	o := opts.UpdateOptions()
 	if opts.Rollback {
 		return update.Rollback(ctx, o)
 	}
@@ -94,75 +73,4 @@ func runUpgrade(ctx context.Context, opts *UpgradeOptions) error {
 	client.Timeout = 0
 	o.HTTPClient = &client
 	return update.Upgrade(ctx, o, update.Request{Check: opts.Check, Version: opts.Version, Force: opts.Force})
-}
-
-// checkForUpdate runs before every command (see root.go): the launch-time
-// check of update.Launch, except where it must not run or cost anything.
-func checkForUpdate(cmd *cobra.Command, f *cmdutil.Factory) error {
-	if skipUpdateCheck(cmd, f) {
-		return nil
-	}
-	opts := &UpgradeOptions{}
-	fillUpgradeOptions(opts, f)
-	return runLaunchCheck(cmd.Context(), opts)
-}
-
-func runLaunchCheck(ctx context.Context, opts *UpgradeOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	return update.Launch(ctx, opts.update())
-}
-
-// skipUpdateCheck: completion and Tab (must be instant), help, --version,
-// `lain upgrade` itself, and the bypasses LAIN_NO_UPDATE=1 and
-// --ignore-lint / LAIN_IGNORE_LINT (as in the original lain).
-func skipUpdateCheck(cmd *cobra.Command, f *cmdutil.Factory) bool {
-	if f.Globals.IgnoreLint || cmdutil.Truthy(f.Getenv(update.EnvNoUpdate)) {
-		return true
-	}
-	if f.Build.UpdateURL == "" && f.Getenv(update.EnvURL) == "" {
-		return true // no update source: a dev build does nothing
-	}
-	for c := cmd; c != nil; c = c.Parent() {
-		if n := c.Name(); n == "completion" || n == "help" || n == "upgrade" || strings.HasPrefix(n, "__complete") {
-			return true
-		}
-	}
-	if v := cmd.Flags().Lookup("version"); v != nil && v.Changed {
-		return true
-	}
-	// Bare `lain` prints help. (`lain foo` does check: a newer lain may
-	// know the command.)
-	return !cmd.HasParent() && cmd.Flags().NArg() == 0
-}
-
-func fillUpgradeOptions(opts *UpgradeOptions, f *cmdutil.Factory) {
-	opts.IO, opts.HTTPClient, opts.Now, opts.Getenv = f.IO, f.HTTPClient, f.Now, f.Getenv
-	opts.CacheDir, opts.Build, opts.Verbose, opts.DryRun = f.CacheDir(), f.Build, f.Globals.Verbose, f.Globals.DryRun
-	if opts.ConfigDir == "" {
-		opts.ConfigDir = update.ConfigDir(f.Getenv, f.Platform.GOOS)
-	}
-	if opts.Executable == nil {
-		opts.Executable = os.Executable
-	}
-	if opts.Args == nil {
-		opts.Args = os.Args
-	}
-	if opts.Environ == nil && f.Environ != nil {
-		opts.Environ = f.Environ()
-	}
-}
-
-func (opts *UpgradeOptions) update() *update.Options {
-	o := &update.Options{
-		IO: opts.IO, HTTPClient: opts.HTTPClient(), Now: opts.Now, Getenv: opts.Getenv,
-		CacheDir: opts.CacheDir, ConfigDir: opts.ConfigDir, Verbose: opts.Verbose, DryRun: opts.DryRun,
-		Version: opts.Build.Version,
-		Config:  update.ConfigFrom(opts.Build.UpdateURL, opts.Build.UpdatePublicKey, opts.Getenv),
-		GOOS:    runtime.GOOS, GOARCH: runtime.GOARCH,
-		Executable: opts.Executable, Args: opts.Args, Environ: opts.Environ, Exec: opts.Exec,
-	}
-	update.DefaultOptions(o)
-	return o
 }

@@ -59,13 +59,13 @@ func newUpgrade(t *testing.T, version, url, key string) *upgradeRun {
 	}
 	ios, _, out, errOut := iostreams.Test()
 	return &upgradeRun{
-		opts: &UpgradeOptions{
+		opts: &UpgradeOptions{UpdateEnv: cmdutil.UpdateEnv{
 			IO: ios, HTTPClient: func() *http.Client { return &http.Client{} }, Now: time.Now,
 			Getenv: func(string) string { return "" }, CacheDir: filepath.Join(dir, "cache"),
 			ConfigDir:  filepath.Join(dir, "config"),
 			Build:      cmdutil.BuildInfo{Version: version, UpdateURL: url, UpdatePublicKey: key},
 			Executable: func() (string, error) { return bin, nil },
-		},
+		}},
 		bin: bin, out: out, errOut: errOut,
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,26 +11,11 @@ import (
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
-	"github.com/lain-cli/lain/internal/iostreams"
-	"github.com/lain-cli/lain/internal/kubehome"
-	"github.com/lain-cli/lain/internal/runner"
-	"github.com/lain-cli/lain/internal/toolcheck"
-	"github.com/lain-cli/lain/internal/tools"
-	"github.com/lain-cli/lain/prompts"
 )
-
-// skewTimeout bounds the kubectl version check after a switch: a cluster
-// behind a VPN that is down must not make `lain use` hang.
-const skewTimeout = 3 * time.Second
 
 // UseOptions are the inputs of `lain use`.
 type UseOptions struct {
-	IO       *iostreams.IOStreams
-	Prompter prompts.Prompter
-	Runner   runner.Runner
-	Source   clusterconfig.Source
-	Kube     kubehome.Home
-	Platform tools.Platform
+	cmdutil.UseEnv
 
 	Cluster    string // "" lists clusters (or asks, on a terminal)
 	SetContext bool   // also set the kubeconfig's namespace from cluster values
@@ -61,7 +44,7 @@ each needs its kubeconfig saved as ~/.kube/kubeconfig-CLUSTER.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: completions.FirstArg(completions.Clusters(f.ClusterSource)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fillUseOptions(o, f)
+			o.FillUse(f)
 			if len(args) == 1 {
 				o.Cluster = args[0]
 			}
@@ -72,80 +55,11 @@ each needs its kubeconfig saved as ~/.kube/kubeconfig-CLUSTER.`,
 	return cmd
 }
 
-func fillUseOptions(o *UseOptions, f *cmdutil.Factory) {
-	o.IO, o.Prompter, o.Runner = f.IO, f.Prompter, f.Runner()
-	o.Source, o.Kube, o.Platform = f.ClusterSource(), f.KubeHome(), f.Platform
-}
-
 func runUse(ctx context.Context, o *UseOptions) error {
 	if o.Cluster == "" {
 		return listOrPickCluster(ctx, o)
 	}
-	cl, err := o.Source.Load(o.Cluster)
-	if err != nil {
-		return err
-	}
-	printWarnings(o.IO.ErrOut, cl.Warnings)
-	if !o.Kube.Has(o.Cluster) {
-		return o.Kube.MissingError(o.Cluster)
-	}
-	if w := o.Kube.PermissionWarning(o.Cluster); w != "" {
-		fmt.Fprintln(o.IO.ErrOut, "warning: "+w)
-	}
-	if o.Kube.Current() == o.Cluster {
-		fmt.Fprintf(o.IO.ErrOut, "you are already on cluster %s\n", o.Cluster)
-		if !o.SetContext {
-			return nil
-		}
-	} else {
-		sw, err := o.Kube.Switch(o.Cluster)
-		if err != nil {
-			return err
-		}
-		if sw.Backup != "" {
-			fmt.Fprintf(o.IO.ErrOut, "your previous %s was not lain's: moved it to %s\n", o.Kube.ConfigPath(), sw.Backup)
-		}
-		line := "now on cluster " + o.Cluster
-		if cl.Values.ExtraDocs != "" {
-			line += ": " + cl.Values.ExtraDocs
-		}
-		if sw.Copied {
-			line += " (copied: this system refused a symlink)"
-		}
-		fmt.Fprintln(o.IO.ErrOut, line)
-	}
-	if o.SetContext {
-		ns := cl.Values.NamespaceOrDefault()
-		if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"config", "set-context", "--current", "--namespace=" + ns}, Mutates: true}); err != nil {
-			return err
-		}
-	}
-	if !o.FromFlag {
-		warnSkew(ctx, o)
-	}
-	return nil
-}
-
-// warnSkew checks kubectl against the new cluster; it only warns, since
-// the user may be switching precisely to fix things.
-func warnSkew(ctx context.Context, o *UseOptions) {
-	ctx, cancel := context.WithTimeout(ctx, skewTimeout)
-	defer cancel()
-	chk := &toolcheck.Checker{Runner: o.Runner, Platform: o.Platform}
-	v, err := chk.Kubectl(ctx, "--request-timeout=2s")
-	var ce *clierr.Error
-	switch {
-	case errors.As(err, &ce):
-		fmt.Fprintf(o.IO.ErrOut, "warning: %s\n  fix: %s\n", ce.Msg, ce.Next)
-	case err == nil && v.Server == nil:
-		fmt.Fprintf(o.IO.ErrOut, "warning: cluster %s did not answer within 2s (network or VPN?); check with: lain doctor\n", o.Cluster)
-	}
-}
-
-func printWarnings(w io.Writer, ps []clusterconfig.Problem) {
-	for _, p := range ps {
-		fmt.Fprintln(w, "warning: "+p.String())
-	}
+	return o.Switch(ctx, o.Cluster, o.SetContext, o.FromFlag)
 }
 
 // clusterChoice is one cluster as listed or offered.
@@ -225,16 +139,6 @@ func listOrPickCluster(ctx context.Context, o *UseOptions) error {
 		return err
 	}
 	o.Cluster = ready[i].name
-	return runUse(ctx, o)
-}
-
-// switchForUseFlag handles --use CLUSTER on any command: switch first.
-func switchForUseFlag(ctx context.Context, f *cmdutil.Factory) error {
-	if f.Globals.Use == "" {
-		return nil
-	}
-	o := &UseOptions{Cluster: f.Globals.Use, FromFlag: true}
-	fillUseOptions(o, f)
 	return runUse(ctx, o)
 }
 

@@ -24,7 +24,7 @@ const versionTimeout = 10 * time.Second
 
 // VersionOptions are the inputs of `lain version`.
 type VersionOptions struct {
-	ImageEnv
+	cmdutil.ImageEnv
 	Version string // lain's own
 
 	Count int // -n
@@ -45,7 +45,7 @@ that deploys it; the one deployed on the current cluster is marked.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fill(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Version = f.Build.Version
@@ -61,35 +61,35 @@ func runVersion(ctx context.Context, o *VersionOptions) error {
 	if _, err := os.Stat(filepath.Join(o.Dir, app.ChartDir, "values.yaml")); errors.Is(err, fs.ErrNotExist) {
 		return nil // not in an app: lain's version is all there is
 	}
-	a, err := o.loadApp(ctx)
+	a, err := o.LoadApp(ctx)
 	if err != nil {
 		return err
 	}
 	rctx, cancel := context.WithTimeout(ctx, versionTimeout)
 	defer cancel()
-	tags, err := registry.Recent(rctx, o.registry(a.cfg), a.app.Name, o.Count)
+	tags, err := registry.Recent(rctx, o.RegistryClient(a.Config), a.App.Name, o.Count)
 	if err != nil {
 		return err
 	}
-	repo := image.Repo(a.cfg.Values.Registry, a.app.Name)
+	repo := image.Repo(a.Config.Values.Registry, a.App.Name)
 	if len(tags) == 0 {
 		fmt.Fprintf(o.IO.ErrOut, "no images of %s in the registry yet (lain build --push makes one)\n", repo)
 		return nil
 	}
-	deployed := deployedTag(ctx, o.Runner, a.app.Release)
+	deployed := deployedTag(ctx, o.Runner, a.App.Release)
 	fmt.Fprintf(o.IO.ErrOut, "recent images of %s, newest first:\n", repo)
 	listed := false
 	for _, t := range tags {
 		// A leading space keeps a pasted line out of shell history.
 		line := " lain deploy --set imageTag=" + t
 		if t == deployed {
-			line += "   # deployed on " + a.cfg.Cluster
+			line += "   # deployed on " + a.Config.Cluster
 			listed = true
 		}
 		fmt.Fprintln(o.IO.Out, line)
 	}
 	if deployed != "" && !listed {
-		fmt.Fprintf(o.IO.ErrOut, "deployed on %s: %s (not among these)\n", a.cfg.Cluster, deployed)
+		fmt.Fprintf(o.IO.ErrOut, "deployed on %s: %s (not among these)\n", a.Config.Cluster, deployed)
 	}
 	return nil
 }

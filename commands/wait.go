@@ -11,7 +11,7 @@ import (
 
 // WaitOptions are the inputs of `lain wait`.
 type WaitOptions struct {
-	ReleaseEnv
+	cmdutil.ReleaseEnv
 	Release  string // "" the app's
 	Selector string
 	Tries    int // polls, 3 s apart
@@ -31,9 +31,9 @@ once, with its events and last log lines.`,
   lain wait -l app.kubernetes.io/instance=hello-web
   lain wait --tries 100`,
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: completionsFirstRelease(f),
+		ValidArgsFunction: f.FirstReleaseCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillRelease(f); err != nil {
+			if err := o.FillRelease(f); err != nil {
 				return err
 			}
 			if len(args) == 1 {
@@ -50,13 +50,13 @@ once, with its events and last log lines.`,
 func runWait(ctx context.Context, o *WaitOptions) error {
 	rel := o.Release
 	if rel == "" {
-		a, err := o.app()
+		a, err := o.App()
 		if err != nil {
 			return err
 		}
 		rel = a.Release
 	}
-	tr := o.tracker(rel, o.Selector, time.Duration(o.Tries)*3*time.Second)
+	tr := o.Tracker(rel, o.Selector, time.Duration(o.Tries)*3*time.Second)
 	tr.Interval = 3 * time.Second
 	if _, err := tr.Wait(ctx); err != nil {
 		return err

@@ -24,7 +24,7 @@ const (
 
 // WaitMRApprovalOptions are the inputs of `lain wait-mr-approval`.
 type WaitMRApprovalOptions struct {
-	GitLabEnv
+	cmdutil.GitLabEnv
 	Project string
 	IID     int
 	Timeout time.Duration
@@ -52,9 +52,9 @@ pipeline both arguments default to CI_PROJECT_ID and CI_MERGE_REQUEST_IID.`,
 		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.fillGitLab(f)
+			o.FillGitLab(f)
 			var err error
-			if o.Project, o.IID, err = o.mergeRequestArgs("wait-mr-approval", args); err != nil {
+			if o.Project, o.IID, err = o.MergeRequestArgs("wait-mr-approval", args); err != nil {
 				return err
 			}
 			return runWaitMRApproval(cmd.Context(), o)

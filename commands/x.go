@@ -16,7 +16,7 @@ import (
 
 // XOptions are the inputs of `lain x`.
 type XOptions struct {
-	AppOnCluster
+	cmdutil.AppOnCluster
 	Prompter prompts.Prompter
 	Now      func() time.Time
 
@@ -45,13 +45,13 @@ On a terminal the command gets it (kubectl exec -it).`,
   lain x web -- ls -la /lain/app   # one command; its exit code is lain's
   lain x -- python manage.py shell`,
 		Args:              cobra.ArbitraryArgs,
-		ValidArgsFunction: runningProcs(f),
+		ValidArgsFunction: f.FirstProcCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillFrom(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
 			o.Prompter, o.Now = f.Prompter, f.Now
-			o.Args, o.Command = splitAtDash(cmd, args)
+			o.Args, o.Command = cmdutil.SplitAtDash(cmd, args)
 			o.TTY = f.IO.CanPrompt() && f.IO.IsStdoutTTY()
 			return runX(cmd.Context(), o)
 		},
@@ -59,25 +59,17 @@ On a terminal the command gets it (kubectl exec -it).`,
 	return cmd
 }
 
-// splitAtDash separates the arguments before and after --.
-func splitAtDash(cmd *cobra.Command, args []string) (before, after []string) {
-	if d := cmd.ArgsLenAtDash(); d >= 0 {
-		return args[:d], args[d:]
-	}
-	return args, nil
-}
-
 func runX(ctx context.Context, o *XOptions) error {
-	ra, st, err := o.loadDeployed(ctx)
+	ra, st, err := o.LoadDeployed(ctx)
 	if err != nil {
 		return err
 	}
 	target, command := "", append([]string{}, o.Command...)
 	if len(o.Args) > 0 {
-		if _, ok := ra.instanceName(st, o.Args[0]); ok || hasPod(st, o.Args[0]) {
+		if _, ok := ra.InstanceName(st, o.Args[0]); ok || hasPod(st, o.Args[0]) {
 			target, command = o.Args[0], append(append([]string{}, o.Args[1:]...), command...)
 		} else {
-			fmt.Fprintf(o.IO.ErrOut, "%s is not a proc of %s (%s): running it as the command\n", o.Args[0], ra.app.Name, joinComma(ra.procNames(st, "Deployment", "StatefulSet")))
+			fmt.Fprintf(o.IO.ErrOut, "%s is not a proc of %s (%s): running it as the command\n", o.Args[0], ra.App.Name, ra.ProcList(st, "Deployment", "StatefulSet"))
 			command = append(append([]string{}, o.Args...), command...)
 		}
 	}
@@ -85,21 +77,21 @@ func runX(ctx context.Context, o *XOptions) error {
 	if err != nil {
 		return err
 	}
-	container := pod.MainContainer(ra.app.Name)
+	container := pod.MainContainer(ra.App.Name)
 	if len(command) == 0 {
 		command = []string{"sh"}
-		if ra.kube.HasBash(ctx, pod.Name, container) {
+		if ra.Kube.HasBash(ctx, pod.Name, container) {
 			command = []string{"bash"}
 		}
 	}
-	code, err := ra.kube.Exec(ctx, kube.ExecOptions{Pod: pod.Name, Container: container, Command: command, TTY: o.TTY, Stdin: o.IO.In})
+	code, err := ra.Kube.Exec(ctx, kube.ExecOptions{Pod: pod.Name, Container: container, Command: command, TTY: o.TTY, Stdin: o.IO.In})
 	if err != nil {
-		if ctxErr(err) {
+		if clierr.Interrupted(err) {
 			return err
 		}
-		return ra.askError(err)
+		return ra.AskError(err)
 	}
-	return passExitCode(code)
+	return clierr.PassExitCode(code)
 }
 
 func hasPod(st *kube.App, name string) bool {
@@ -114,10 +106,10 @@ func hasPod(st *kube.App, name string) bool {
 // pickPod chooses the pod to run in: the one named, or a running pod of
 // the proc (of any deployment or statefulset without one), asking on a
 // terminal when there are several.
-func pickPod(ra *runningApp, st *kube.App, target string, o *XOptions) (kube.Pod, error) {
+func pickPod(ra *cmdutil.RunningApp, st *kube.App, target string, o *XOptions) (kube.Pod, error) {
 	var candidates []kube.Pod
-	what := ra.app.Name
-	instance, isProc := ra.instanceName(st, target)
+	what := ra.App.Name
+	instance, isProc := ra.InstanceName(st, target)
 	for _, w := range st.Workloads {
 		for _, p := range w.Pods {
 			switch {
@@ -153,7 +145,7 @@ func pickPod(ra *runningApp, st *kube.App, target string, o *XOptions) (kube.Pod
 	candidates = append(ready, rest...)
 	switch {
 	case len(candidates) == 0:
-		return kube.Pod{}, clierr.Of(clierr.NotFound, fmt.Sprintf("no running pod of %s on cluster %s", what, ra.cluster.Cluster), "lain status   # what runs, and what is wrong")
+		return kube.Pod{}, clierr.Of(clierr.NotFound, fmt.Sprintf("no running pod of %s on cluster %s", what, ra.Config.Cluster), "lain status   # what runs, and what is wrong")
 	case len(candidates) == 1 || !o.IO.CanPrompt():
 		return candidates[0], nil
 	}

@@ -72,7 +72,7 @@ var tagged = []string{
 	"internal/toolcheck", "internal/registry", "internal/kubehome", "internal/rollout",
 	"internal/image", "internal/deploy", "update", "internal/toolerr", "internal/cmdutil",
 	"internal/gitlab", "internal/helmargs", "prompts", "internal/app", "internal/applint",
-	"internal/secretedit", "internal/clusterconfig", "commands", ".",
+	"internal/secretedit", "internal/clusterconfig", "internal/jobrun", "commands", ".",
 }
 
 func TestTaggedPackagesGiveEveryNextErrorAKind(t *testing.T) {

@@ -1,5 +1,9 @@
 // Package cmdutil holds what every command is handed: the global flags and
-// the Factory of IO streams, prompter, runner, clock and HTTP client.
+// the Factory of IO streams, prompter, runner, clock and HTTP client; and the
+// set-up commands share, so that no command file calls another's: the app
+// on its cluster (ImageEnv, ReleaseEnv, AppOnCluster, SecretsEnv,
+// GitLabEnv), --use, the launch-time update check, and Tab completion of
+// releases, procs and image tags.
 package cmdutil
 
 import "strings"
