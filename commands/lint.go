@@ -15,6 +15,7 @@ import (
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/render"
 	"github.com/lain-cli/lain/internal/resadvice"
 	"github.com/lain-cli/lain/internal/runner"
 )
@@ -48,8 +49,10 @@ func NewCmdLint(f *cmdutil.Factory) *cobra.Command {
 		Long: `Check chart/values.yaml merged with chart/values-CLUSTER.yaml and the -f files
 against everything lain's chart reads, and report every problem at once as
 file:line: key: problem (hint). Then check that the chart is as new as this
-lain's, and run helm lint and helm template with the options lain deploy
-uses. lain deploy runs this first (unless --ignore-lint).
+lain's, render it once with helm template and the options lain deploy uses,
+and check the render as helm lint would (YAML that parses, object names and
+labels the API server accepts, selectors). lain deploy runs this first
+(unless --ignore-lint), on the render it then installs.
 
 When the cluster values have prometheus, lint then sizes each deployment
 and statefulSet from what it used over prometheus_query_range (default
@@ -91,26 +94,22 @@ the advice, as a table or (-o yaml) as a values-CLUSTER.yaml fragment.`,
 }
 
 func runLint(ctx context.Context, o *LintOptions) error {
-	t, err := loadForHelm(ctx, o.Dir, o.Cluster, o.Runner, o.Getenv, o.Values)
+	t, err := render.Load(ctx, render.Input{Dir: o.Dir, Cluster: o.Cluster, Runner: o.Runner, Getenv: o.Getenv, Values: o.Values})
 	if err != nil {
 		return err
 	}
-	defer t.cleanup()
-	files, err := t.app.ValuesFiles(t.cluster.Cluster, o.Values)
-	if err != nil {
-		return err
-	}
-	in := applint.Input{App: t.app, Files: files, Cluster: t.cluster, Runner: o.Runner, Helm: t.opts, ErrOut: o.IO.ErrOut}
+	defer t.Close()
+	in := applint.Input{Target: t, Runner: o.Runner, ErrOut: o.IO.ErrOut}
 	if !o.Simple {
 		in.Advisor = o.Advisor
 	}
-	if err := applint.Run(ctx, in); err != nil {
+	if _, err := applint.Run(ctx, in); err != nil {
 		return err
 	}
 	if !o.Simple {
-		adviseResources(ctx, o, resadvice.App{Name: t.app.Name, Cluster: t.cluster.Cluster, Values: t.cluster.Values, Merged: app.Merged(files), HTTP: o.HTTP, Now: o.Now})
+		adviseResources(ctx, o, resadvice.App{Name: t.App.Name, Cluster: t.Cluster.Cluster, Values: t.Cluster.Values, Merged: t.Merged(), HTTP: o.HTTP, Now: o.Now})
 	}
-	fmt.Fprintf(o.IO.ErrOut, "lint: %s is ready to deploy to %s\n", t.app.Name, t.cluster.Cluster)
+	fmt.Fprintf(o.IO.ErrOut, "lint: %s is ready to deploy to %s\n", t.App.Name, t.Cluster.Cluster)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,21 @@ func (h *helmRecorder) Run(ctx context.Context, c runner.Cmd) (runner.Result, er
 	return res, err
 }
 
+// secretsTable is kubectl get secrets -L owner,name,status,version as the
+// lab prints it, with the env Secret when env and helm's records "rel:rev:status".
+func secretsTable(env bool, records ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-40s%-21s%-7s%-7s%-8s%-14s%-17s%s\n", "NAME", "TYPE", "DATA", "AGE", "OWNER", "NAME", "STATUS", "VERSION")
+	if env {
+		fmt.Fprintf(&b, "%-40s%-21s%-7s%-7s\n", "shop-env", "Opaque", "0", "2m")
+	}
+	for _, r := range records {
+		p := strings.Split(r, ":")
+		fmt.Fprintf(&b, "%-40s%-21s%-7s%-7s%-8s%-14s%-17s%s\n", "sh.helm.release.v1."+p[0]+".v"+p[1], "helm.sh/release.v1", "1", "2m", "helm", p[0], p[2], p[1])
+	}
+	return b.String()
+}
+
 func request(t *testing.T) *Request {
 	t.Helper()
 	dir := t.TempDir()
@@ -57,11 +73,13 @@ func TestDeployRunsHelmWithTheReferenceOptions(t *testing.T) {
 	q := request(t)
 	q.Sets = []string{"imageTag=1800-def"}
 	rec := &helmRecorder{}
-	rec.On("helm history shop-canary", "", 1)
-	rec.On("helm history shop", "", 1)
-	rec.On("kubectl get secret shop-env", "", 1)
-	var errOut strings.Builder
-	d := &Deployer{Runner: rec, ErrOut: &errOut, Registry: fakeRegistry{tags: []string{"1800-def"}}}
+	rec.On("kubectl get secrets", secretsTable(false), 0)
+	rec.On("helm upgrade", "Release \"shop\" has been upgraded. Happy Helming!\nNAME: shop\nSTATUS: deployed\nREVISION: 1\n", 0)
+	var errOut, out strings.Builder
+	d := &Deployer{Runner: rec, Out: &out, ErrOut: &errOut, Registry: fakeRegistry{tags: []string{"1800-def"}}}
+	d.Lint = func(context.Context) ([]byte, error) {
+		return []byte("---\n# Source: shop/templates/ingresses.yaml\napiVersion: networking.k8s.io/v1\nkind: Ingress\nspec:\n  rules:\n    - host: shop.example.com\n"), nil
+	}
 	res, err := d.Deploy(context.Background(), q)
 	if err != nil {
 		t.Fatal(err, rec)
@@ -70,8 +88,40 @@ func TestDeployRunsHelmWithTheReferenceOptions(t *testing.T) {
 	if !strings.Contains(rec.String(), want) || !strings.Contains(rec.String(), "kubectl create secret generic shop-env") {
 		t.Fatalf("commands:\n%s", rec)
 	}
-	if res.Image != "r.example.com/x/shop:1800-def" {
-		t.Error(res.Image)
+	if res.Image != "r.example.com/x/shop:1800-def" || res.Revision != 1 || !strings.Contains(out.String(), "REVISION: 1") {
+		t.Error(res, out.String())
+	}
+	// One process answers what helm history (twice) and kubectl get secret
+	// did; no query after the upgrade.
+	for _, l := range rec.Lines {
+		if strings.HasPrefix(l, "helm history") || strings.HasPrefix(l, "kubectl get secret shop-env") || strings.HasPrefix(l, "kubectl get ingresses") {
+			t.Errorf("ran %s", l)
+		}
+	}
+	if !strings.Contains(errOut.String(), "deployed shop revision 1 to prod") || !strings.Contains(errOut.String(), "  http://shop.example.com/\n") {
+		t.Error(errOut.String())
+	}
+}
+
+// With another HELM_DRIVER lain cannot read helm's records: it asks helm.
+func TestDeployAsksHelmWhenReleasesAreNotInSecrets(t *testing.T) {
+	q := request(t)
+	rec := &helmRecorder{}
+	rec.On("helm history shop-canary", "", 1)
+	rec.On("helm history shop", `[{"revision":1,"status":"deployed"}]`, 0)
+	rec.On("kubectl get secret shop-env", "secret/shop-env", 0)
+	rec.On("helm get values shop", `{"imageTag":"1600-old"}`, 0)
+	var errOut strings.Builder
+	d := &Deployer{Runner: rec, ErrOut: &errOut, Getenv: func(k string) string { return map[string]string{"HELM_DRIVER": "configmap"}[k] }}
+	res, err := d.Deploy(context.Background(), q)
+	if err != nil {
+		t.Fatal(err, rec)
+	}
+	if strings.Contains(rec.String(), "kubectl get secrets") || strings.Contains(rec.String(), "kubectl create secret") {
+		t.Fatalf("commands:\n%s", rec)
+	}
+	if res.PreviousRevision != 1 || res.PreviousImageTag != "1600-old" {
+		t.Error(res)
 	}
 }
 
@@ -94,7 +144,6 @@ func TestMissingImageSuggestsRecentTagsAndBuild(t *testing.T) {
 	// --build builds the missing image, then deploys.
 	built := ""
 	q.Build = func(_ context.Context, tag string) error { built = tag; return nil }
-	rec.On("helm history", "", 1)
 	if _, err := d.Deploy(context.Background(), q); err != nil || built != "1700-abc" {
 		t.Fatal(err, built)
 	}
@@ -103,7 +152,7 @@ func TestMissingImageSuggestsRecentTagsAndBuild(t *testing.T) {
 func TestDeployRefusedDuringCanary(t *testing.T) {
 	q := request(t)
 	rec := &helmRecorder{}
-	rec.On("helm history shop-canary", `[{"revision":1,"status":"deployed"}]`, 0)
+	rec.On("kubectl get secrets", secretsTable(true, "shop:1:deployed", "shop-canary:1:deployed"), 0)
 	d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
 	_, err := d.Deploy(context.Background(), q)
 	if err == nil || !strings.Contains(err.Error(), "a canary of shop is ongoing") {
@@ -114,7 +163,7 @@ func TestDeployRefusedDuringCanary(t *testing.T) {
 func TestStuckReleaseExplainedOrRolledBack(t *testing.T) {
 	q := request(t)
 	rec := &helmRecorder{}
-	rec.On("helm history shop-canary", "", 1)
+	rec.On("kubectl get secrets", secretsTable(true, "shop:1:superseded", "shop:2:failed", "shop:3:pending-upgrade"), 0)
 	rec.On("helm history shop ", `[{"revision":1,"status":"superseded"},{"revision":2,"status":"failed"},{"revision":3,"status":"pending-upgrade","description":"Preparing upgrade"}]`, 0)
 	d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
 	_, err := d.Deploy(context.Background(), q)
