@@ -281,3 +281,20 @@ func TestLintWithTheRealHelm(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// helm renders once; what it refuses and what the cluster would refuse are
+// reported by file (and line), from the real helm.
+func TestLintBrokenChartsWithTheRealHelm(t *testing.T) {
+	e := newLintEnv(t, map[string]string{"chart/values.yaml": shopValues, "chart/templates/mine.yaml": "kind: ConfigMap\nmetadata:\n  name: {{ .Values.appname }\n"})
+	e.opts.Runner = realRunner(t, e.out, e.errOut)
+	got := clierr.Format(runLint(context.Background(), e.opts))
+	if !strings.HasPrefix(got, "lain: helm template failed: parse error at (chart/templates/mine.yaml:3): ") {
+		t.Errorf("syntax error:\n%s", got)
+	}
+	os.WriteFile(filepath.Join(e.opts.Dir, "chart", "templates", "mine.yaml"), []byte("kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: {{ .Values.appname }}-{{ .Values.extra }}\n"), 0o644)
+	os.WriteFile(filepath.Join(e.opts.Dir, "chart", "values-test.yaml"), []byte("extra: Not_A_Name\n"), 0o644)
+	got = clierr.Format(runLint(context.Background(), e.opts))
+	if !strings.Contains(got, `chart/templates/mine.yaml: ConfigMap "shop-Not_A_Name": metadata.name: "shop-Not_A_Name" is not a valid name`) {
+		t.Errorf("refused name:\n%s", got)
+	}
+}
