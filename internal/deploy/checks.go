@@ -126,11 +126,11 @@ func (d *Deployer) unstick(ctx context.Context, q *Request, rel string, revs []r
 	return revs, err
 }
 
-// prepare creates the env Secret when it is missing and labels the nodes
-// of procs with `nodes`.
-func (d *Deployer) prepare(ctx context.Context, q *Request, envExists bool) error {
+// prepare creates the env Secret when it is missing, labels the nodes of
+// procs with `nodes`, and deletes finished one-off jobs.
+func (d *Deployer) prepare(ctx context.Context, q *Request, st state) error {
 	env := q.App.Name + "-env"
-	if !envExists {
+	if !st.envExists {
 		if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"create", "secret", "generic", env}, Mutates: true}); err != nil {
 			return toolerr.Failed("could not create the Secret "+env+" (kubectl's message is above)", err, "kubectl create secret generic "+env)
 		}
@@ -146,20 +146,23 @@ func (d *Deployer) prepare(ctx context.Context, q *Request, envExists bool) erro
 			}
 		}
 	}
+	d.cleanJobs(ctx, st.oneOff)
 	return nil
 }
 
 type jobList struct {
-	Items []struct {
-		Metadata struct {
-			Name string `json:"name"`
-		} `json:"metadata"`
-		Status struct {
-			Succeeded int `json:"succeeded"`
-			Failed    int `json:"failed"`
-			Active    int `json:"active"`
-		} `json:"status"`
-	} `json:"items"`
+	Items []jobItem `json:"items"`
+}
+
+type jobItem struct {
+	Metadata struct {
+		Name string `json:"name"`
+	} `json:"metadata"`
+	Status struct {
+		Succeeded int `json:"succeeded"`
+		Failed    int `json:"failed"`
+		Active    int `json:"active"`
+	} `json:"status"`
 }
 
 func getJobs(ctx context.Context, r runner.Runner, selector string) jobList {

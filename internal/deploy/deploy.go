@@ -149,9 +149,9 @@ func (q *Request) Upgrade() []string {
 
 // Deploy runs the whole flow. Every helm or kubectl process costs ~150 ms
 // of start-up, so what does not depend on another runs beside it: the
-// namespace's state (one kubectl call), the pods before (--wait only) and
-// the registry while lint renders the chart; the previous image tag and
-// the one-off jobs while helm upgrades. The revision comes from helm
+// namespace's state (one kubectl call: helm's records, the env Secret,
+// the one-off jobs), the pods before (--wait only) and the registry while
+// lint renders the chart; the previous image tag while helm upgrades. The revision comes from helm
 // upgrade's own output and the URLs from the render.
 func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	rel := q.ReleaseName()
@@ -162,7 +162,7 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	defer bg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stateQ := start(&bg, func() (state, error) { return d.readState(ctx, q.watched(), q.App.Name+"-env") })
+	stateQ := start(&bg, func() (state, error) { return d.readState(ctx, q.watched(), q.App.Name) })
 	var podsQ *async[map[string]bool]
 	if q.Wait && !q.DryRun {
 		podsQ = start(&bg, func() (map[string]bool, error) { return rollout.Snapshot(ctx, d.Runner, rel) })
@@ -200,14 +200,11 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 			return release.ImageTag(v), err
 		})
 	}
-	if err := d.prepare(ctx, q, st.envExists); err != nil {
+	if err := d.prepare(ctx, q, st); err != nil {
 		return res, err
 	}
-	jobsQ := start(&bg, func() (jobList, error) { return getJobs(ctx, d.Runner, oneOffSelector(q.App.Name)), nil })
 	podsBefore, _ := podsQ.wait()
 	up, err := d.upgrade(ctx, q)
-	oneOff, _ := jobsQ.wait()
-	d.cleanJobs(ctx, oneOff)
 	if tag, terr := prevTagQ.wait(); terr == nil {
 		res.PreviousImageTag = tag
 	}

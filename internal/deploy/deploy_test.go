@@ -40,17 +40,28 @@ func (h *helmRecorder) Run(ctx context.Context, c runner.Cmd) (runner.Result, er
 	return res, err
 }
 
-// secretsTable is kubectl get secrets -L owner,name,status,version as the
-// lab prints it, with the env Secret when env and helm's records "rel:rev:status".
-func secretsTable(env bool, records ...string) string {
+// secretsTable is kubectl get secrets,jobs -L owner,name,status,version,
+// app.kubernetes.io/name,lain.dev/one-off as kubectl 1.33 prints it: the
+// env Secret when env, helm's records "rel:rev:status", and one-off jobs
+// "name:STATUS".
+func secretsTable(env bool, records []string, jobs ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-40s%-21s%-7s%-7s%-8s%-14s%-17s%s\n", "NAME", "TYPE", "DATA", "AGE", "OWNER", "NAME", "STATUS", "VERSION")
+	row := "%-40s%-21s%-7s%-7s%-8s%-14s%-17s%-10s%-7s%s\n"
+	fmt.Fprintf(&b, row, "NAME", "TYPE", "DATA", "AGE", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF")
 	if env {
-		fmt.Fprintf(&b, "%-40s%-21s%-7s%-7s\n", "shop-env", "Opaque", "0", "2m")
+		fmt.Fprintf(&b, row, "secret/shop-env", "Opaque", "0", "2m", "", "", "", "", "", "")
 	}
 	for _, r := range records {
 		p := strings.Split(r, ":")
-		fmt.Fprintf(&b, "%-40s%-21s%-7s%-7s%-8s%-14s%-17s%s\n", "sh.helm.release.v1."+p[0]+".v"+p[1], "helm.sh/release.v1", "1", "2m", "helm", p[0], p[2], p[1])
+		fmt.Fprintf(&b, row, "secret/sh.helm.release.v1."+p[0]+".v"+p[1], "helm.sh/release.v1", "1", "2m", "helm", p[0], p[2], p[1], "", "")
+	}
+	if len(jobs) > 0 {
+		jrow := "%-30s%-11s%-13s%-10s%-7s%-8s%-14s%-17s%-10s%-7s%s\n"
+		fmt.Fprintf(&b, "\n"+jrow, "NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF")
+		for _, j := range jobs {
+			p := strings.Split(j, ":")
+			fmt.Fprintf(&b, jrow, "job.batch/"+p[0], p[1], "1/1", "3s", "2m", "", "", "", "", "shop", "true")
+		}
 	}
 	return b.String()
 }
@@ -73,7 +84,7 @@ func TestDeployRunsHelmWithTheReferenceOptions(t *testing.T) {
 	q := request(t)
 	q.Sets = []string{"imageTag=1800-def"}
 	rec := &helmRecorder{}
-	rec.On("kubectl get secrets", secretsTable(false), 0)
+	rec.On("kubectl get secrets,jobs", secretsTable(false, nil, "shop-aaa:Complete", "shop-bbb:Running"), 0)
 	rec.On("helm upgrade", "Release \"shop\" has been upgraded. Happy Helming!\nNAME: shop\nSTATUS: deployed\nREVISION: 1\n", 0)
 	var errOut, out strings.Builder
 	d := &Deployer{Runner: rec, Out: &out, ErrOut: &errOut, Registry: fakeRegistry{tags: []string{"1800-def"}}}
@@ -85,7 +96,8 @@ func TestDeployRunsHelmWithTheReferenceOptions(t *testing.T) {
 		t.Fatal(err, rec)
 	}
 	want := "helm upgrade --timeout=300s --set cluster=prod,user=ann,repo_url=,imageTag=1700-abc --install -f /tmp/c.yaml shop ./chart --set imageTag=1800-def"
-	if !strings.Contains(rec.String(), want) || !strings.Contains(rec.String(), "kubectl create secret generic shop-env") {
+	if !strings.Contains(rec.String(), want) || !strings.Contains(rec.String(), "kubectl create secret generic shop-env") ||
+		!strings.Contains(rec.String(), "kubectl delete job shop-aaa --ignore-not-found") || strings.Contains(rec.String(), "shop-bbb") {
 		t.Fatalf("commands:\n%s", rec)
 	}
 	if res.Image != "r.example.com/x/shop:1800-def" || res.Revision != 1 || !strings.Contains(out.String(), "REVISION: 1") {
@@ -94,7 +106,7 @@ func TestDeployRunsHelmWithTheReferenceOptions(t *testing.T) {
 	// One process answers what helm history (twice) and kubectl get secret
 	// did; no query after the upgrade.
 	for _, l := range rec.Lines {
-		if strings.HasPrefix(l, "helm history") || strings.HasPrefix(l, "kubectl get secret shop-env") || strings.HasPrefix(l, "kubectl get ingresses") {
+		if strings.HasPrefix(l, "helm history") || strings.HasPrefix(l, "kubectl get secret shop-env") || strings.HasPrefix(l, "kubectl get ingresses") || strings.HasPrefix(l, "kubectl get jobs") {
 			t.Errorf("ran %s", l)
 		}
 	}
@@ -152,7 +164,7 @@ func TestMissingImageSuggestsRecentTagsAndBuild(t *testing.T) {
 func TestDeployRefusedDuringCanary(t *testing.T) {
 	q := request(t)
 	rec := &helmRecorder{}
-	rec.On("kubectl get secrets", secretsTable(true, "shop:1:deployed", "shop-canary:1:deployed"), 0)
+	rec.On("kubectl get secrets,jobs", secretsTable(true, []string{"shop:1:deployed", "shop-canary:1:deployed"}), 0)
 	d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
 	_, err := d.Deploy(context.Background(), q)
 	if err == nil || !strings.Contains(err.Error(), "a canary of shop is ongoing") {
@@ -163,7 +175,7 @@ func TestDeployRefusedDuringCanary(t *testing.T) {
 func TestStuckReleaseExplainedOrRolledBack(t *testing.T) {
 	q := request(t)
 	rec := &helmRecorder{}
-	rec.On("kubectl get secrets", secretsTable(true, "shop:1:superseded", "shop:2:failed", "shop:3:pending-upgrade"), 0)
+	rec.On("kubectl get secrets,jobs", secretsTable(true, []string{"shop:1:superseded", "shop:2:failed", "shop:3:pending-upgrade"}), 0)
 	rec.On("helm history shop ", `[{"revision":1,"status":"superseded"},{"revision":2,"status":"failed"},{"revision":3,"status":"pending-upgrade","description":"Preparing upgrade"}]`, 0)
 	d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
 	_, err := d.Deploy(context.Background(), q)

@@ -3,34 +3,66 @@ package deploy
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
+
+	"github.com/lain-cli/lain/internal/kube"
 
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/runner"
 )
 
 // state is what deploy must know of the namespace before helm upgrade:
-// the revisions of the releases it looks at, and whether the env Secret
-// exists.
+// the revisions of the releases it looks at, whether the env Secret
+// exists, and the app's finished one-off jobs.
 type state struct {
 	releases  map[string][]release.Revision // nil entry: not installed
 	envExists bool
 	// fromTable: read from the Secrets' labels (no descriptions).
 	fromTable bool
+	oneOff    jobList
+}
+
+// oneOffLabels are the label columns of the namespace table beyond helm's.
+var oneOffLabels = []string{kube.NameLabel, kube.OneOffLabel}
+
+// namespaceCmd is the one query: the API server prints the tables (no
+// Secret's data leaves it), with helm's labels and the one-off job labels
+// as columns.
+func namespaceCmd() []string {
+	return []string{"get", "secrets,jobs", "-L", strings.Join(append(append([]string{}, release.Labels...), oneOffLabels...), ",")}
 }
 
 // readState asks in one kubectl call when helm keeps its releases in the
 // namespace's Secrets (its default), else asks helm history for each
-// release and kubectl for the Secret, side by side.
-func (d *Deployer) readState(ctx context.Context, names []string, envSecret string) (state, error) {
+// release and kubectl for the Secret and the jobs, side by side.
+func (d *Deployer) readState(ctx context.Context, names []string, appname string) (state, error) {
+	envSecret := appname + "-env"
 	if release.InSecrets(d.Getenv) {
-		ns, err := release.ReadNamespace(ctx, d.Runner)
+		res, err := d.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(), Capture: true, Quiet: true})
 		if err != nil {
 			return state{}, err
 		}
-		st := state{releases: map[string][]release.Revision{}, envExists: ns.Secrets[envSecret], fromTable: true}
-		for _, n := range names {
-			st.releases[n] = ns.Releases[n]
+		st := state{releases: map[string][]release.Revision{}, fromTable: true}
+		jobsKnown := true
+		for _, t := range release.ParseTables(string(res.Stdout)) {
+			if len(t.Rows) == 0 || len(t.Header) < len(release.Labels)+len(oneOffLabels)+2 {
+				continue
+			}
+			first := len(t.Header) - len(release.Labels) - len(oneOffLabels)
+			switch {
+			case strings.HasPrefix(t.Rows[0][0], "secret/"):
+				ns := release.FromTable(t, first)
+				st.envExists = ns.Secrets[envSecret]
+				for _, n := range names {
+					st.releases[n] = ns.Releases[n]
+				}
+			case strings.HasPrefix(t.Rows[0][0], "job."):
+				st.oneOff, jobsKnown = finishedOneOff(t, first, appname)
+			}
+		}
+		if !jobsKnown { // a kubectl without the jobs' STATUS column
+			st.oneOff = getJobs(ctx, d.Runner, oneOffSelector(appname))
 		}
 		return st, nil
 	}
@@ -47,6 +79,7 @@ func (d *Deployer) readState(ctx context.Context, names []string, envSecret stri
 		})
 	}
 	env := start(&bg, func() (bool, error) { return secretExists(ctx, d.Runner, envSecret) })
+	jobs := start(&bg, func() (jobList, error) { return getJobs(ctx, d.Runner, oneOffSelector(appname)), nil })
 	st := state{releases: map[string][]release.Revision{}}
 	for i, n := range names {
 		revs, err := histories[i].wait()
@@ -55,9 +88,39 @@ func (d *Deployer) readState(ctx context.Context, names []string, envSecret stri
 		}
 		st.releases[n] = revs
 	}
+	st.oneOff, _ = jobs.wait()
 	var err error
 	st.envExists, err = env.wait()
 	return st, err
+}
+
+// finishedOneOff are the app's one-off jobs that are Complete or Failed, by
+// the table's STATUS column; false when this kubectl prints none.
+func finishedOneOff(t release.Table, labels int, appname string) (jobList, bool) {
+	status := -1
+	for i, h := range t.Header[:labels] {
+		if h == "STATUS" {
+			status = i
+			break
+		}
+	}
+	if status < 0 {
+		return jobList{}, false
+	}
+	var l jobList
+	for _, row := range t.Rows {
+		if row[labels+len(release.Labels)] != appname || row[labels+len(release.Labels)+1] != "true" {
+			continue
+		}
+		switch row[status] {
+		case "Complete", "Failed":
+			var j jobItem
+			j.Metadata.Name = row[0][strings.Index(row[0], "/")+1:]
+			j.Status.Succeeded = 1 // finished: cleanJobs deletes it
+			l.Items = append(l.Items, j)
+		}
+	}
+	return l, true
 }
 
 func secretExists(ctx context.Context, r runner.Runner, name string) (bool, error) {

@@ -1,12 +1,9 @@
 package release
 
 import (
-	"context"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/lain-cli/lain/internal/runner"
 )
 
 // Namespace is what one look at the namespace's Secrets tells: the
@@ -19,9 +16,9 @@ type Namespace struct {
 	Releases map[string][]Revision // oldest first; Description and Updated are empty
 }
 
-// InSecrets reports whether helm keeps its releases where ReadNamespace
-// looks: in Secrets of the kubeconfig's namespace (helm's default). Any
-// other HELM_DRIVER or a HELM_NAMESPACE means asking helm itself.
+// InSecrets reports whether helm keeps its releases where a Secrets table
+// shows them: in Secrets of the kubeconfig's namespace (helm's default).
+// Any other HELM_DRIVER or a HELM_NAMESPACE means asking helm itself.
 func InSecrets(getenv func(string) string) bool {
 	if getenv == nil {
 		return true
@@ -30,63 +27,51 @@ func InSecrets(getenv func(string) string) bool {
 	return (d == "" || d == "secret" || d == "secrets") && getenv("HELM_NAMESPACE") == ""
 }
 
-// ReadNamespaceCmd is the one query: the API server prints the table (no
-// Secret's data leaves it), with helm's labels as columns.
-var ReadNamespaceCmd = []string{"get", "secrets", "-L", "owner,name,status,version"}
+// Labels are the label columns to ask kubectl for (-L), in this order,
+// for FromTable.
+var Labels = []string{"owner", "name", "status", "version"}
 
-// ReadNamespace lists the namespace's Secrets and helm's release records
-// in one kubectl call.
-func ReadNamespace(ctx context.Context, r runner.Runner) (Namespace, error) {
-	res, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: ReadNamespaceCmd, Capture: true, Quiet: true})
-	if err != nil {
-		return Namespace{}, err
-	}
-	return ParseNamespace(string(res.Stdout)), nil
+// Table is a kubectl table: the header's cells and each row's, cut at the
+// header's column positions (an empty label leaves its cell blank).
+type Table struct {
+	Header []string
+	Rows   [][]string
 }
 
-// ParseNamespace reads kubectl's table: NAME TYPE DATA AGE OWNER NAME
-// STATUS VERSION, cells left-aligned under their headers (an empty label
-// leaves its cell blank, so columns are cut by the headers' positions).
-func ParseNamespace(table string) Namespace {
-	ns := Namespace{Secrets: map[string]bool{}, Releases: map[string][]Revision{}}
-	lines := strings.Split(strings.TrimRight(table, "\n"), "\n")
-	if len(lines) == 0 || !strings.HasPrefix(lines[0], "NAME") {
-		return ns
-	}
-	starts := columnStarts(lines[0])
-	if len(starts) < 8 {
-		return ns
-	}
-	for _, line := range lines[1:] {
-		cell := func(i int) string {
-			if starts[i] >= len(line) {
-				return ""
-			}
-			end := len(line)
-			if i+1 < len(starts) && starts[i+1] < end {
-				end = starts[i+1]
-			}
-			return strings.TrimSpace(line[starts[i]:end])
-		}
-		name := cell(0)
-		if name == "" {
+// ParseTables reads kubectl get's table output; several resource types
+// print one table each, separated by a blank line.
+func ParseTables(out string) []Table {
+	var tables []Table
+	var starts []int
+	for _, line := range strings.Split(out, "\n") {
+		if strings.TrimSpace(line) == "" {
+			starts = nil
 			continue
 		}
-		ns.Secrets[name] = true
-		if cell(4) != "helm" || cell(1) != "helm.sh/release.v1" {
+		if starts == nil {
+			starts = columnStarts(line)
+			tables = append(tables, Table{Header: cut(line, starts)})
 			continue
 		}
-		v, err := strconv.Atoi(cell(7))
-		if err != nil {
-			continue
+		t := &tables[len(tables)-1]
+		t.Rows = append(t.Rows, cut(line, starts))
+	}
+	return tables
+}
+
+func cut(line string, starts []int) []string {
+	cells := make([]string, len(starts))
+	for i, s := range starts {
+		if s >= len(line) {
+			break
 		}
-		rel := cell(5)
-		ns.Releases[rel] = append(ns.Releases[rel], Revision{Revision: v, Status: cell(6)})
+		end := len(line)
+		if i+1 < len(starts) && starts[i+1] < end {
+			end = starts[i+1]
+		}
+		cells[i] = strings.TrimSpace(line[s:end])
 	}
-	for _, revs := range ns.Releases {
-		sort.Slice(revs, func(i, j int) bool { return revs[i].Revision < revs[j].Revision })
-	}
-	return ns
+	return cells
 }
 
 // columnStarts are the byte offsets where each header word starts.
@@ -98,4 +83,41 @@ func columnStarts(header string) []int {
 		}
 	}
 	return starts
+}
+
+// FromTable reads a Secrets table (NAME TYPE ... then the Labels columns,
+// starting at column first) into a Namespace. Names may carry kubectl's
+// "secret/" prefix.
+func FromTable(t Table, first int) Namespace {
+	ns := Namespace{Secrets: map[string]bool{}, Releases: map[string][]Revision{}}
+	for _, row := range t.Rows {
+		name := strings.TrimPrefix(row[0], "secret/")
+		if name == "" {
+			continue
+		}
+		ns.Secrets[name] = true
+		if first+3 >= len(row) || len(row) < 2 || row[1] != "helm.sh/release.v1" || row[first] != "helm" {
+			continue
+		}
+		v, err := strconv.Atoi(row[first+3])
+		if err != nil {
+			continue
+		}
+		rel := row[first+1]
+		ns.Releases[rel] = append(ns.Releases[rel], Revision{Revision: v, Status: row[first+2]})
+	}
+	for _, revs := range ns.Releases {
+		sort.Slice(revs, func(i, j int) bool { return revs[i].Revision < revs[j].Revision })
+	}
+	return ns
+}
+
+// ParseNamespace reads `kubectl get secrets -L owner,name,status,version`.
+func ParseNamespace(out string) Namespace {
+	for _, t := range ParseTables(out) {
+		if len(t.Header) >= 8 && t.Header[0] == "NAME" {
+			return FromTable(t, len(t.Header)-len(Labels))
+		}
+	}
+	return Namespace{Secrets: map[string]bool{}, Releases: map[string][]Revision{}}
 }
