@@ -126,8 +126,8 @@ func HelmMessage(stderr []byte) string {
 	var lines []string
 	for _, l := range strings.Split(strings.TrimSpace(string(stderr)), "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "WARNING:") {
-			continue
+		if l == "" || strings.HasPrefix(l, "WARNING:") || strings.HasPrefix(l, "Use --debug flag") {
+			continue // lain's next step says how to see the render
 		}
 		lines = append(lines, chartPaths(strings.TrimPrefix(l, "Error: ")))
 	}

@@ -8,6 +8,7 @@ func TestHelmMessageNamesTheUsersFiles(t *testing.T) {
 		"Error: template: chart/templates/deployments.yaml:12:5: executing \"chart/templates/deployments.yaml\" at <.Values.x>: nil pointer":                                       `template: chart/templates/deployments.yaml:12:5: executing "chart/templates/deployments.yaml" at <.Values.x>: nil pointer`,
 		"WARNING: group-readable\nError: values don't meet the specifications of the schema(s) in the following chart(s):\nhello:\n- deployments.web.replicaCount: Invalid type\n": "values don't meet the specifications of the schema(s) in the following chart(s):\n  hello:\n  - deployments.web.replicaCount: Invalid type",
 		"": "(helm said nothing on stderr)",
+		"Error: YAML parse error on hello/templates/bad.yaml: error converting YAML to JSON: yaml: line 7: mapping values are not allowed in this context\nUse --debug flag to render out invalid YAML\n": "YAML parse error on chart/templates/bad.yaml: error converting YAML to JSON: yaml: line 7: mapping values are not allowed in this context",
 	}
 	for in, want := range cases {
 		if got := HelmMessage([]byte(in)); got != want {
