@@ -12,6 +12,7 @@ import (
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/deploy"
 	"github.com/lain-cli/lain/internal/image"
+	"github.com/lain-cli/lain/internal/render"
 )
 
 // DeployOptions are the inputs of `lain deploy`.
@@ -79,7 +80,7 @@ Unschedulable), printing the pod's events and last log lines.`,
 }
 
 func runDeploy(ctx context.Context, o *DeployOptions) error {
-	e := deploy.Env{IO: o.IO, Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values, DryRun: o.DryRun,
+	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
 		Transport: o.Transport, Registry: o.deployRegistry, Build: o.buildFor(), Notify: o.Notify}
 	_, err := deploy.Run(ctx, e, deploy.Flags{Sets: o.Sets, Build: o.Build, Canary: o.Canary, Wait: o.Wait || o.IO.IsCI(),
 		DeleteAfter: o.DeleteAfter, Timeout: o.Timeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot})

@@ -2,21 +2,18 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/applint"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/render"
-	"github.com/lain-cli/lain/internal/resadvice"
 	"github.com/lain-cli/lain/internal/runner"
 )
 
@@ -93,69 +90,13 @@ the advice, as a table or (-o yaml) as a values-CLUSTER.yaml fragment.`,
 	return cmd
 }
 
-func runLint(ctx context.Context, o *LintOptions) error {
-	t, err := render.Load(ctx, render.Input{Dir: o.Dir, Cluster: o.Cluster, Runner: o.Runner, Getenv: o.Getenv, Values: o.Values})
-	if err != nil {
-		return err
-	}
-	defer t.Close()
-	in := applint.Input{Target: t, Runner: o.Runner, ErrOut: o.IO.ErrOut}
-	if !o.Simple {
-		in.Advisor = o.Advisor
-	}
-	if _, err := applint.Run(ctx, in); err != nil {
-		return err
-	}
-	if !o.Simple {
-		adviseResources(ctx, o, resadvice.App{Name: t.App.Name, Cluster: t.Cluster.Cluster, Values: t.Cluster.Values, Merged: t.Merged(), HTTP: o.HTTP, Now: o.Now})
-	}
-	fmt.Fprintf(o.IO.ErrOut, "lint: %s is ready to deploy to %s\n", t.App.Name, t.Cluster.Cluster)
-	return nil
+func (o *LintOptions) flow() applint.Flow {
+	return applint.Flow{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, Out: o.IO.Out, ErrOut: o.IO.ErrOut,
+		Advisor: o.Advisor, HTTP: o.HTTP, Now: o.Now}
 }
 
-// adviseResources prints the resource advice after lint's checks; it never
-// fails lint: a Prometheus that cannot answer is one line.
-func adviseResources(ctx context.Context, o *LintOptions, a resadvice.App) {
-	if !a.Enabled() || o.HTTP == nil {
-		return
-	}
-	results, err := a.Advise(ctx)
-	if err != nil {
-		fmt.Fprintf(o.IO.ErrOut, "note: no resource advice: %v\n", err)
-		return
-	}
-	resadvice.WriteLint(o.IO.ErrOut, a.Source(), results, app.ClusterValuesName(a.Cluster))
-}
+func runLint(ctx context.Context, o *LintOptions) error { return o.flow().Lint(ctx, o.Simple) }
 
-// runResourceAdvice is lint --resources: the advice alone, for every proc.
 func runResourceAdvice(ctx context.Context, o *LintOptions) error {
-	if o.Output != "table" && o.Output != "yaml" {
-		return clierr.Usage(fmt.Sprintf("--output %q: lain lint --resources prints a table or yaml", o.Output), "lain lint --resources -o yaml")
-	}
-	a, err := app.Load(o.Dir)
-	if err != nil {
-		return err
-	}
-	cfg, err := o.Cluster(a.Dir)
-	if err != nil {
-		return err
-	}
-	files, err := a.ValuesFiles(cfg.Cluster, o.Values)
-	if err != nil {
-		return err
-	}
-	ra := resadvice.App{Name: a.Name, Cluster: cfg.Cluster, Values: cfg.Values, Merged: app.Merged(files), HTTP: o.HTTP, Now: o.Now}
-	if !ra.Enabled() {
-		return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no prometheus in its cluster values: there is nothing to size the resources from", cfg.Cluster),
-			"ask your lain admin to add prometheus: <URL> to cluster_values/values-"+cfg.Cluster+".yaml")
-	}
-	results, err := ra.Advise(ctx)
-	if err != nil {
-		return clierr.Of(clierr.Failed, "no resource advice: "+err.Error(), "lain lint --resources   # again, once Prometheus answers")
-	}
-	if o.Output == "yaml" {
-		resadvice.WriteFragment(o.IO.Out, cfg.Cluster, ra.Source(), results)
-		return nil
-	}
-	return resadvice.WriteTable(o.IO.Out, results)
+	return o.flow().Resources(ctx, o.Output)
 }

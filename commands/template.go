@@ -65,7 +65,7 @@ func runTemplate(ctx context.Context, o *TemplateOptions) error {
 	if err := helmargs.CheckSets(o.Sets); err != nil {
 		return err
 	}
-	t, err := render.Load(ctx, render.Input{Dir: o.Dir, Cluster: o.Cluster, Runner: o.Runner, Getenv: o.Getenv, Values: o.Values})
+	t, err := render.Load(ctx, render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, false)
 	if err != nil {
 		return err
 	}

@@ -10,20 +10,14 @@ import (
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/render"
-	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/webhook"
 )
 
 // Env is what a deploy touches besides its flags; the deploy, redeploy,
 // build --deploy and set-canary-group commands fill it from their set-up.
 type Env struct {
-	IO     *iostreams.IOStreams
-	Runner runner.Runner
-	Getenv func(string) string
-	Dir    string // the app
-	// Cluster loads the current cluster's config for the app in Dir.
-	Cluster   func(appDir string) (*clusterconfig.Config, error)
-	Values    []string // global -f files
+	render.Source
+	IO        *iostreams.IOStreams
 	DryRun    bool
 	Transport http.RoundTripper // webhook and merge request notes
 	// Registry is the image registry of a cluster; nil: no image check.
@@ -56,7 +50,7 @@ func Run(ctx context.Context, e Env, f Flags) (Result, error) {
 	if err := helmargs.CheckSets(f.Sets); err != nil {
 		return Result{}, err
 	}
-	t, err := render.Load(ctx, render.Input{Dir: e.Dir, Cluster: e.Cluster, Runner: e.Runner, Getenv: e.Getenv, Values: e.Values, Canary: f.Canary})
+	t, err := render.Load(ctx, e.Source, f.Canary)
 	if err != nil {
 		return Result{}, err
 	}

@@ -18,15 +18,15 @@ import (
 	"github.com/lain-cli/lain/internal/toolerr"
 )
 
-// Input says which app to load, on which cluster, with which -f files.
-type Input struct {
-	Dir     string
+// Source says where a command finds the app, its cluster and the -f
+// files, and how it runs helm: lint, template and the deploy family share it.
+type Source struct {
+	Runner runner.Runner
+	Getenv func(string) string
+	Dir    string // the app
+	// Cluster loads the current cluster's config for the app in Dir.
 	Cluster func(appDir string) (*clusterconfig.Config, error)
-	Runner  runner.Runner
-	Getenv  func(string) string
 	Values  []string // global -f files
-	// Canary adds chart/values-canary.yaml when the app has one.
-	Canary bool
 }
 
 // Target is an app on the current cluster with the helm options lain
@@ -47,8 +47,9 @@ func (t *Target) Close() {
 	}
 }
 
-// Load loads the app in in.Dir and the helm options for the current cluster.
-func Load(ctx context.Context, in Input) (*Target, error) {
+// Load loads the app in in.Dir and the helm options for the current
+// cluster; canary adds chart/values-canary.yaml when the app has one.
+func Load(ctx context.Context, in Source, canary bool) (*Target, error) {
 	a, err := app.Load(in.Dir)
 	if err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ func Load(ctx context.Context, in Input) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, cleanup, err := helmargs.Gather(ctx, in.Runner, a, cfg, in.Getenv, in.Values, in.Canary)
+	opts, cleanup, err := helmargs.Gather(ctx, in.Runner, a, cfg, in.Getenv, in.Values, canary)
 	if err != nil {
 		return nil, err
 	}
