@@ -65,6 +65,9 @@ type Deployer struct {
 	Now  func() time.Time
 	// Notify is called after the deploy (webhook); nil: nothing.
 	Notify func(ctx context.Context, r Result) error
+	// namespace is the namespace table when Run started it early (it needs
+	// nothing of the app); nil: Deploy asks.
+	namespace *async[runner.Result]
 	// MRNote comments on the merge request of a GitLab CI pipeline
 	// (mrnote.go); nil: nothing. Its failure is only a warning.
 	MRNote func(ctx context.Context, r Result) error

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/lain-cli/lain/internal/applint"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/render"
+	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/webhook"
 )
 
@@ -50,6 +53,16 @@ func Run(ctx context.Context, e Env, f Flags) (Result, error) {
 	if err := helmargs.CheckSets(f.Sets); err != nil {
 		return Result{}, err
 	}
+	// The namespace's state needs nothing of the app: ask for it first, so
+	// that it runs beside git and the render.
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var namespace *async[runner.Result]
+	if release.InSecrets(e.Getenv) {
+		namespace = start(&bg, func() (runner.Result, error) { return readNamespace(ctx, e.Runner) })
+	}
 	t, err := render.Load(ctx, e.Source, f.Canary)
 	if err != nil {
 		return Result{}, err
@@ -60,7 +73,7 @@ func Run(ctx context.Context, e Env, f Flags) (Result, error) {
 	if f.Build || f.AutoPilot {
 		q.Build = e.Build
 	}
-	d := &Deployer{Runner: e.Runner, Out: e.IO.Out, ErrOut: e.IO.ErrOut, TTY: e.IO.IsStderrTTY(), Getenv: e.Getenv, Notify: e.Notify}
+	d := &Deployer{Runner: e.Runner, Out: e.IO.Out, ErrOut: e.IO.ErrOut, TTY: e.IO.IsStderrTTY(), Getenv: e.Getenv, Notify: e.Notify, namespace: namespace}
 	if e.Registry != nil {
 		d.Registry = e.Registry(t.Cluster)
 	}

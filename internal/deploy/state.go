@@ -33,13 +33,20 @@ func namespaceCmd() []string {
 	return []string{"get", "secrets,jobs", "-L", strings.Join(append(append([]string{}, release.Labels...), oneOffLabels...), ",")}
 }
 
+func readNamespace(ctx context.Context, r runner.Runner) (runner.Result, error) {
+	return r.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(), Capture: true, Quiet: true})
+}
+
 // readState asks in one kubectl call when helm keeps its releases in the
 // namespace's Secrets (its default), else asks helm history for each
 // release and kubectl for the Secret and the jobs, side by side.
 func (d *Deployer) readState(ctx context.Context, names []string, appname string) (state, error) {
 	envSecret := appname + "-env"
 	if release.InSecrets(d.Getenv) {
-		res, err := d.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(), Capture: true, Quiet: true})
+		res, err := d.namespace.wait()
+		if d.namespace == nil {
+			res, err = readNamespace(ctx, d.Runner)
+		}
 		if err != nil {
 			return state{}, err
 		}
