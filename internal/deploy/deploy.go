@@ -153,8 +153,8 @@ func (q *Request) Upgrade() []string {
 // Deploy runs the whole flow. Every helm or kubectl process costs ~150 ms
 // of start-up, so what does not depend on another runs beside it: the
 // namespace's state (one kubectl call: helm's records, the env Secret,
-// the one-off jobs), the pods before (--wait only) and the registry while
-// lint renders the chart; the previous image tag while helm upgrades. The revision comes from helm
+// the one-off jobs, with --wait the pods) and the registry while lint
+// renders the chart; the previous image tag while helm upgrades. The revision comes from helm
 // upgrade's own output and the URLs from the render.
 func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	rel := q.ReleaseName()
@@ -165,11 +165,7 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	defer bg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stateQ := start(&bg, func() (state, error) { return d.readState(ctx, q.watched(), q.App.Name) })
-	var podsQ *async[map[string]bool]
-	if q.Wait && !q.DryRun {
-		podsQ = start(&bg, func() (map[string]bool, error) { return rollout.Snapshot(ctx, d.Runner, rel) })
-	}
+	stateQ := start(&bg, func() (state, error) { return d.readState(ctx, q) })
 	var imageQ *async[bool]
 	if d.Registry != nil {
 		imageQ = start(&bg, func() (bool, error) { return d.Registry.Exists(ctx, q.App.Name, res.ImageTag) })
@@ -184,15 +180,15 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	if err := d.checkImage(ctx, q, res.Image, imageQ); err != nil {
 		return res, err
 	}
-	st, err := stateQ.wait()
+	before, err := stateQ.wait()
 	if err != nil {
 		return res, err
 	}
-	if err := d.checkCanary(q, st); err != nil {
+	if err := d.checkCanary(q, before); err != nil {
 		return res, err
 	}
-	revs := st.releases[rel]
-	if revs, err = d.unstick(ctx, q, rel, revs, st.fromTable); err != nil {
+	revs := before.releases[rel]
+	if revs, err = d.unstick(ctx, q, rel, revs, before.fromTable); err != nil {
 		return res, err
 	}
 	var prevTagQ *async[string]
@@ -203,10 +199,9 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 			return release.ImageTag(v), err
 		})
 	}
-	if err := d.prepare(ctx, q, st); err != nil {
+	if err := d.prepare(ctx, q, before); err != nil {
 		return res, err
 	}
-	podsBefore, _ := podsQ.wait()
 	up, err := d.upgrade(ctx, q)
 	if tag, terr := prevTagQ.wait(); terr == nil {
 		res.PreviousImageTag = tag
@@ -227,7 +222,7 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 			d.notify(ctx, res)
 			return res, err
 		}
-		if res.PreviousImageTag == res.ImageTag && res.PreviousRevision > 0 && !recreated(podsBefore, st) {
+		if res.PreviousImageTag == res.ImageTag && res.PreviousRevision > 0 && !recreated(before.pods, st) {
 			fmt.Fprintf(d.ErrOut, "warning: %s was deployed again with the same image %s, and no pod was recreated: pods still run the old environment and secrets\n  to recreate them: lain restart --graceful\n", rel, res.ImageTag)
 		}
 	}
@@ -255,6 +250,10 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	d.notify(ctx, res)
 	return res, nil
 }
+
+// followed reports whether the deploy follows the rollout, and so needs
+// the pods before.
+func (q *Request) followed() bool { return q.Wait && !q.DryRun }
 
 // watched are the releases deploy must know: its own, and the canary's
 // (a deploy during a canary is refused) or, for a canary, the app's (it

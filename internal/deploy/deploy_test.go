@@ -46,24 +46,54 @@ func (h *helmRecorder) Run(ctx context.Context, c runner.Cmd) (runner.Result, er
 // "name:STATUS".
 func secretsTable(env bool, records []string, jobs ...string) string {
 	var b strings.Builder
-	row := "%-40s%-21s%-7s%-7s%-8s%-14s%-17s%-10s%-7s%s\n"
-	fmt.Fprintf(&b, row, "NAME", "TYPE", "DATA", "AGE", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF")
+	row := "%-40s%-21s%-7s%-7s%-8s%-14s%-17s%-10s%-7s%-9s%s\n"
+	fmt.Fprintf(&b, row, "NAME", "TYPE", "DATA", "AGE", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF", "CHART")
 	if env {
-		fmt.Fprintf(&b, row, "secret/shop-env", "Opaque", "0", "2m", "", "", "", "", "", "")
+		fmt.Fprintf(&b, row, "secret/shop-env", "Opaque", "0", "2m", "", "", "", "", "", "", "")
 	}
 	for _, r := range records {
 		p := strings.Split(r, ":")
-		fmt.Fprintf(&b, row, "secret/sh.helm.release.v1."+p[0]+".v"+p[1], "helm.sh/release.v1", "1", "2m", "helm", p[0], p[2], p[1], "", "")
+		fmt.Fprintf(&b, row, "secret/sh.helm.release.v1."+p[0]+".v"+p[1], "helm.sh/release.v1", "1", "2m", "helm", p[0], p[2], p[1], "", "", "")
 	}
 	if len(jobs) > 0 {
-		jrow := "%-30s%-11s%-13s%-10s%-7s%-8s%-14s%-17s%-10s%-7s%s\n"
-		fmt.Fprintf(&b, "\n"+jrow, "NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF")
+		jrow := "%-30s%-11s%-13s%-10s%-7s%-8s%-14s%-17s%-10s%-7s%-9s%s\n"
+		fmt.Fprintf(&b, "\n"+jrow, "NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF", "CHART")
 		for _, j := range jobs {
 			p := strings.Split(j, ":")
-			fmt.Fprintf(&b, jrow, "job.batch/"+p[0], p[1], "1/1", "3s", "2m", "", "", "", "", "shop", "true")
+			fmt.Fprintf(&b, jrow, "job.batch/"+p[0], p[1], "1/1", "3s", "2m", "", "", "", "", "shop", "true", "")
 		}
 	}
 	return b.String()
+}
+
+// podsTable is the pods' table of the same call, pods "name:release".
+func podsTable(pods ...string) string {
+	var b strings.Builder
+	row := "%-30s%-7s%-9s%-10s%-5s%-8s%-6s%-8s%-9s%-6s%-9s%s\n"
+	fmt.Fprintf(&b, "\n"+row, "NAME", "READY", "STATUS", "RESTARTS", "AGE", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF", "CHART")
+	for _, p := range pods {
+		n, rel, _ := strings.Cut(p, ":")
+		fmt.Fprintf(&b, row, "pod/"+n, "1/1", "Running", "0", "2m", "", "", "", "", "shop", "", rel)
+	}
+	return b.String()
+}
+
+// With --wait the same call lists the pods: the release's are the ones
+// before the upgrade.
+func TestReadStateWithPods(t *testing.T) {
+	q := request(t)
+	q.Wait = true
+	rec := &helmRecorder{}
+	rec.On("kubectl get secrets,jobs,pods -L owner,name,status,version,app.kubernetes.io/name,lain.dev/one-off,helm.sh/chart",
+		secretsTable(true, []string{"shop:1:deployed"}, "shop-x:Failed")+podsTable("shop-web-1:shop", "shop-web-2:shop", "other-web-1:other"), 0)
+	d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
+	st, err := d.readState(context.Background(), q)
+	if err != nil || len(rec.Lines) != 1 {
+		t.Fatal(err, rec)
+	}
+	if !st.envExists || len(st.releases["shop"]) != 1 || len(st.oneOff.Items) != 1 || len(st.pods) != 2 || !st.pods["shop-web-1"] || !st.pods["shop-web-2"] {
+		t.Errorf("%+v", st)
+	}
 }
 
 func request(t *testing.T) *Request {

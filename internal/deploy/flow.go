@@ -61,7 +61,7 @@ func Run(ctx context.Context, e Env, f Flags) (Result, error) {
 	defer cancel()
 	var namespace *async[runner.Result]
 	if release.InSecrets(e.Getenv) {
-		namespace = start(&bg, func() (runner.Result, error) { return readNamespace(ctx, e.Runner) })
+		namespace = start(&bg, func() (runner.Result, error) { return readNamespace(ctx, e.Runner, f.Wait && !e.DryRun) })
 	}
 	t, err := render.Load(ctx, e.Source, f.Canary)
 	if err != nil {

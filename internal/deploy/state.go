@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/lain-cli/lain/internal/kube"
+	"github.com/lain-cli/lain/internal/rollout"
 
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/runner"
@@ -21,31 +22,41 @@ type state struct {
 	// fromTable: read from the Secrets' labels (no descriptions).
 	fromTable bool
 	oneOff    jobList
+	// pods are the release's pods before the upgrade (--wait: were any
+	// recreated?); nil when not asked.
+	pods map[string]bool
 }
 
-// oneOffLabels are the label columns of the namespace table beyond helm's.
-var oneOffLabels = []string{kube.NameLabel, kube.OneOffLabel}
+// extraLabels are the label columns of the namespace table after helm's:
+// the one-off jobs' two, and the release of a pod.
+var extraLabels = []string{kube.NameLabel, kube.OneOffLabel, "helm.sh/chart"}
 
 // namespaceCmd is the one query: the API server prints the tables (no
-// Secret's data leaves it), with helm's labels and the one-off job labels
-// as columns.
-func namespaceCmd() []string {
-	return []string{"get", "secrets,jobs", "-L", strings.Join(append(append([]string{}, release.Labels...), oneOffLabels...), ",")}
+// Secret's data leaves it), with helm's labels, the one-off job labels and
+// the pods' release as columns; pods only when the deploy follows the
+// rollout.
+func namespaceCmd(pods bool) []string {
+	kinds := "secrets,jobs"
+	if pods {
+		kinds += ",pods"
+	}
+	return []string{"get", kinds, "-L", strings.Join(append(append([]string{}, release.Labels...), extraLabels...), ",")}
 }
 
-func readNamespace(ctx context.Context, r runner.Runner) (runner.Result, error) {
-	return r.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(), Capture: true, Quiet: true})
+func readNamespace(ctx context.Context, r runner.Runner, pods bool) (runner.Result, error) {
+	return r.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(pods), Capture: true, Quiet: true})
 }
 
 // readState asks in one kubectl call when helm keeps its releases in the
 // namespace's Secrets (its default), else asks helm history for each
 // release and kubectl for the Secret and the jobs, side by side.
-func (d *Deployer) readState(ctx context.Context, names []string, appname string) (state, error) {
+func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
+	names, appname, rel := q.watched(), q.App.Name, q.ReleaseName()
 	envSecret := appname + "-env"
 	if release.InSecrets(d.Getenv) {
 		res, err := d.namespace.wait()
 		if d.namespace == nil {
-			res, err = readNamespace(ctx, d.Runner)
+			res, err = readNamespace(ctx, d.Runner, q.followed())
 		}
 		if err != nil {
 			return state{}, err
@@ -53,10 +64,10 @@ func (d *Deployer) readState(ctx context.Context, names []string, appname string
 		st := state{releases: map[string][]release.Revision{}, fromTable: true}
 		jobsKnown := true
 		for _, t := range release.ParseTables(string(res.Stdout)) {
-			if len(t.Rows) == 0 || len(t.Header) < len(release.Labels)+len(oneOffLabels)+2 {
+			if len(t.Rows) == 0 || len(t.Header) < len(release.Labels)+len(extraLabels)+2 {
 				continue
 			}
-			first := len(t.Header) - len(release.Labels) - len(oneOffLabels)
+			first := len(t.Header) - len(release.Labels) - len(extraLabels)
 			switch {
 			case strings.HasPrefix(t.Rows[0][0], "secret/"):
 				ns := release.FromTable(t, first)
@@ -66,10 +77,20 @@ func (d *Deployer) readState(ctx context.Context, names []string, appname string
 				}
 			case strings.HasPrefix(t.Rows[0][0], "job."):
 				st.oneOff, jobsKnown = finishedOneOff(t, first, appname)
+			case strings.HasPrefix(t.Rows[0][0], "pod/"):
+				st.pods = map[string]bool{}
+				for _, row := range t.Rows {
+					if row[first+len(release.Labels)+2] == rel {
+						st.pods[strings.TrimPrefix(row[0], "pod/")] = true
+					}
+				}
 			}
 		}
 		if !jobsKnown { // a kubectl without the jobs' STATUS column
 			st.oneOff = getJobs(ctx, d.Runner, oneOffSelector(appname))
+		}
+		if q.followed() && st.pods == nil {
+			st.pods = map[string]bool{} // no pod in the namespace yet
 		}
 		return st, nil
 	}
@@ -86,6 +107,10 @@ func (d *Deployer) readState(ctx context.Context, names []string, appname string
 		})
 	}
 	env := start(&bg, func() (bool, error) { return secretExists(ctx, d.Runner, envSecret) })
+	var pods *async[map[string]bool]
+	if q.followed() {
+		pods = start(&bg, func() (map[string]bool, error) { return rollout.Snapshot(ctx, d.Runner, rel) })
+	}
 	jobs := start(&bg, func() (jobList, error) { return getJobs(ctx, d.Runner, oneOffSelector(appname)), nil })
 	st := state{releases: map[string][]release.Revision{}}
 	for i, n := range names {
@@ -96,6 +121,7 @@ func (d *Deployer) readState(ctx context.Context, names []string, appname string
 		st.releases[n] = revs
 	}
 	st.oneOff, _ = jobs.wait()
+	st.pods, _ = pods.wait()
 	var err error
 	st.envExists, err = env.wait()
 	return st, err
