@@ -43,6 +43,8 @@ lint:
 	GOOS=darwin go vet ./...
 	GOOS=windows go vet ./...
 
+# DEPLOY=1 adds the deploy table (lain deploy against the helm upgrade it
+# prints, on the lab, in a namespace of its own).
 # SCALE=1 adds the cluster table on the lab's scale fixture (needs the lab
 # up; takes minutes): SCALE_FIXTURE holds scripts/lab scale-fixture's size
 # options; the fixture is removed again even when a budget fails.
@@ -50,7 +52,9 @@ SCALE_FIXTURE ?= --apps 10 --replicas 200 --namespaces 20 --pods-per-ns 400
 bench: build
 ifeq ($(SCALE),1)
 	@eval "$$(scripts/lab env)" && { scripts/lab scale-fixture up $(SCALE_FIXTURE) && \
-	go run ./internal/cmd/bench -lain bin/lain -scale; rc=$$?; scripts/lab scale-fixture down; exit $$rc; }
+	go run ./internal/cmd/bench -lain bin/lain -scale $(if $(filter 1,$(DEPLOY)),-deploy); rc=$$?; scripts/lab scale-fixture down; exit $$rc; }
+else ifeq ($(DEPLOY),1)
+	@eval "$$(scripts/lab env)" && go run ./internal/cmd/bench -lain bin/lain -deploy
 else
 	go run ./internal/cmd/bench -lain bin/lain
 endif

@@ -3,18 +3,16 @@ package commands
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/completions"
-	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/deploy"
-	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/image"
-	"github.com/lain-cli/lain/internal/webhook"
+	"github.com/lain-cli/lain/internal/render"
 )
 
 // DeployOptions are the inputs of `lain deploy`.
@@ -63,9 +61,10 @@ Unschedulable), printing the pod's events and last log lines.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fillDeploy(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
+			o.IgnoreLint, o.AutoPilot = f.Globals.IgnoreLint, f.Globals.AutoPilot
 			return runDeploy(cmd.Context(), o)
 		},
 	}
@@ -80,108 +79,25 @@ Unschedulable), printing the pod's events and last log lines.`,
 	return cmd
 }
 
-// fillDeploy takes everything from the factory, after flags are parsed;
-// CI always follows the rollout.
-func (o *DeployOptions) fillDeploy(f *cmdutil.Factory) error {
-	if err := o.Fill(f); err != nil {
-		return err
-	}
-	o.IgnoreLint, o.AutoPilot = f.Globals.IgnoreLint, f.Globals.AutoPilot
-	if o.IO.IsCI() {
-		o.Wait = true
-	}
-	return nil
-}
-
 func runDeploy(ctx context.Context, o *DeployOptions) error {
-	d, q, cleanup, err := o.prepareDeploy(ctx)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	if _, err := d.Deploy(ctx, q); err != nil {
-		return err
-	}
-	if o.DeleteAfter != "" {
-		return scheduleDelete(ctx, o.Runner, q.Cluster, q.App.Name, []string{q.ReleaseName()}, o.DeleteAfter, o.IO.ErrOut)
-	}
-	return nil
+	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
+		Transport: o.Transport, Registry: o.deployRegistry, Build: o.buildFor(), Notify: o.Notify}
+	_, err := deploy.Run(ctx, e, deploy.Flags{Sets: o.Sets, Build: o.Build, Canary: o.Canary, Wait: o.Wait || o.IO.IsCI(),
+		DeleteAfter: o.DeleteAfter, Timeout: o.Timeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot})
+	return err
 }
 
-// prepareDeploy loads the app and builds the deployer and request.
-func (o *DeployOptions) prepareDeploy(ctx context.Context) (*deploy.Deployer, *deploy.Request, func(), error) {
-	if err := helmargs.CheckSets(o.Sets); err != nil {
-		return nil, nil, nil, err
+// deployRegistry answers the image check: the test's, else the cluster's.
+func (o *DeployOptions) deployRegistry(cfg *clusterconfig.Config) deploy.Registry {
+	if o.Registry != nil {
+		return o.Registry
 	}
-	t, err := loadForHelm(ctx, o.Dir, o.Cluster, o.Runner, o.Getenv, o.Values)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if o.Canary {
-		t.cleanup()
-		a, cfg := t.app, t.cluster
-		opts, cleanup, err := helmargs.Gather(ctx, o.Runner, a, cfg, o.Getenv, o.Values, true)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		t = &helmTarget{app: a, cluster: cfg, opts: opts, cleanup: cleanup}
-	}
-	files, err := t.app.ValuesFiles(t.cluster.Cluster, o.Values)
-	if err != nil {
-		t.cleanup()
-		return nil, nil, nil, err
-	}
-	q := &deploy.Request{App: t.app, Cluster: t.cluster, Helm: t.opts, Values: app.Merged(files), Sets: o.Sets,
-		Canary: o.Canary, AutoPilot: o.AutoPilot, Wait: o.Wait, DryRun: o.DryRun, Timeout: o.Timeout}
-	if o.Build || o.AutoPilot {
-		q.Build = o.buildFor(t)
-	}
-	d := &deploy.Deployer{Runner: o.Runner, ErrOut: o.IO.ErrOut, TTY: o.IO.IsStderrTTY(), Registry: o.Registry, Notify: o.Notify}
-	if d.Registry == nil {
-		d.Registry = o.RegistryClient(t.cluster)
-	}
-	if d.Notify == nil {
-		if wh := webhook.FromValues(q.Values); wh.For(t.cluster.Cluster) {
-			client := &http.Client{Transport: o.Transport}
-			user := t.opts.User
-			d.Notify = func(ctx context.Context, r deploy.Result) error {
-				return webhook.Send(ctx, client, wh, deployMessage(r, user))
-			}
-		}
-	}
-	if note, why := deploy.MRNoteFromCI(o.Getenv, q.Values, t.cluster, &http.Client{Transport: o.Transport}, o.Runner, t.app.Dir, t.opts.RepoURL, o.IO.ErrOut); note != nil {
-		d.MRNote = note.Post
-	} else if why != "" {
-		fmt.Fprintf(o.IO.ErrOut, "warning: gitlab_mr_note: no note on the merge request: %s\n", why)
-	}
-	if !o.IgnoreLint {
-		d.Lint = func(ctx context.Context) error {
-			return runLint(ctx, &LintOptions{IO: o.IO, Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values, Simple: true})
-		}
-	}
-	return d, q, t.cleanup, nil
-}
-
-// deployMessage is the webhook message of a deploy: app, cluster, user,
-// image, previous revision and result (never values).
-func deployMessage(r deploy.Result, user string) webhook.Message {
-	detail := "image " + r.Image
-	if r.PreviousRevision > 0 {
-		detail += fmt.Sprintf(", previous revision %d (%s)", r.PreviousRevision, r.PreviousImageTag)
-	} else {
-		detail += ", first deploy"
-	}
-	if r.Err != nil {
-		detail += ", result: FAILED: " + r.Err.Error()
-	} else {
-		detail += fmt.Sprintf(", result: deployed as revision %d", r.Revision)
-	}
-	return webhook.Message{App: r.App, Cluster: r.Cluster, User: user, Event: "deploy", Object: r.Release, Detail: detail}
+	return o.RegistryClient(cfg)
 }
 
 // buildFor builds and pushes the image of this commit (lain build --push,
 // in-process).
-func (o *DeployOptions) buildFor(t *helmTarget) func(ctx context.Context, tag string) error {
+func (o *DeployOptions) buildFor() func(ctx context.Context, tag string) error {
 	return func(ctx context.Context, tag string) error {
 		a, err := o.LoadApp(ctx)
 		if err != nil {

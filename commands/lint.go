@@ -2,20 +2,18 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/applint"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/iostreams"
-	"github.com/lain-cli/lain/internal/resadvice"
+	"github.com/lain-cli/lain/internal/render"
 	"github.com/lain-cli/lain/internal/runner"
 )
 
@@ -48,8 +46,10 @@ func NewCmdLint(f *cmdutil.Factory) *cobra.Command {
 		Long: `Check chart/values.yaml merged with chart/values-CLUSTER.yaml and the -f files
 against everything lain's chart reads, and report every problem at once as
 file:line: key: problem (hint). Then check that the chart is as new as this
-lain's, and run helm lint and helm template with the options lain deploy
-uses. lain deploy runs this first (unless --ignore-lint).
+lain's, render it once with helm template and the options lain deploy uses,
+and check the render as helm lint would (YAML that parses, object names and
+labels the API server accepts, selectors). lain deploy runs this first
+(unless --ignore-lint), on the render it then installs.
 
 When the cluster values have prometheus, lint then sizes each deployment
 and statefulSet from what it used over prometheus_query_range (default
@@ -90,73 +90,13 @@ the advice, as a table or (-o yaml) as a values-CLUSTER.yaml fragment.`,
 	return cmd
 }
 
-func runLint(ctx context.Context, o *LintOptions) error {
-	t, err := loadForHelm(ctx, o.Dir, o.Cluster, o.Runner, o.Getenv, o.Values)
-	if err != nil {
-		return err
-	}
-	defer t.cleanup()
-	files, err := t.app.ValuesFiles(t.cluster.Cluster, o.Values)
-	if err != nil {
-		return err
-	}
-	in := applint.Input{App: t.app, Files: files, Cluster: t.cluster, Runner: o.Runner, Helm: t.opts, ErrOut: o.IO.ErrOut}
-	if !o.Simple {
-		in.Advisor = o.Advisor
-	}
-	if err := applint.Run(ctx, in); err != nil {
-		return err
-	}
-	if !o.Simple {
-		adviseResources(ctx, o, resadvice.App{Name: t.app.Name, Cluster: t.cluster.Cluster, Values: t.cluster.Values, Merged: app.Merged(files), HTTP: o.HTTP, Now: o.Now})
-	}
-	fmt.Fprintf(o.IO.ErrOut, "lint: %s is ready to deploy to %s\n", t.app.Name, t.cluster.Cluster)
-	return nil
+func (o *LintOptions) flow() applint.Flow {
+	return applint.Flow{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, Out: o.IO.Out, ErrOut: o.IO.ErrOut,
+		Advisor: o.Advisor, HTTP: o.HTTP, Now: o.Now}
 }
 
-// adviseResources prints the resource advice after lint's checks; it never
-// fails lint: a Prometheus that cannot answer is one line.
-func adviseResources(ctx context.Context, o *LintOptions, a resadvice.App) {
-	if !a.Enabled() || o.HTTP == nil {
-		return
-	}
-	results, err := a.Advise(ctx)
-	if err != nil {
-		fmt.Fprintf(o.IO.ErrOut, "note: no resource advice: %v\n", err)
-		return
-	}
-	resadvice.WriteLint(o.IO.ErrOut, a.Source(), results, app.ClusterValuesName(a.Cluster))
-}
+func runLint(ctx context.Context, o *LintOptions) error { return o.flow().Lint(ctx, o.Simple) }
 
-// runResourceAdvice is lint --resources: the advice alone, for every proc.
 func runResourceAdvice(ctx context.Context, o *LintOptions) error {
-	if o.Output != "table" && o.Output != "yaml" {
-		return clierr.Usage(fmt.Sprintf("--output %q: lain lint --resources prints a table or yaml", o.Output), "lain lint --resources -o yaml")
-	}
-	a, err := app.Load(o.Dir)
-	if err != nil {
-		return err
-	}
-	cfg, err := o.Cluster(a.Dir)
-	if err != nil {
-		return err
-	}
-	files, err := a.ValuesFiles(cfg.Cluster, o.Values)
-	if err != nil {
-		return err
-	}
-	ra := resadvice.App{Name: a.Name, Cluster: cfg.Cluster, Values: cfg.Values, Merged: app.Merged(files), HTTP: o.HTTP, Now: o.Now}
-	if !ra.Enabled() {
-		return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no prometheus in its cluster values: there is nothing to size the resources from", cfg.Cluster),
-			"ask your lain admin to add prometheus: <URL> to cluster_values/values-"+cfg.Cluster+".yaml")
-	}
-	results, err := ra.Advise(ctx)
-	if err != nil {
-		return clierr.Of(clierr.Failed, "no resource advice: "+err.Error(), "lain lint --resources   # again, once Prometheus answers")
-	}
-	if o.Output == "yaml" {
-		resadvice.WriteFragment(o.IO.Out, cfg.Cluster, ra.Source(), results)
-		return nil
-	}
-	return resadvice.WriteTable(o.IO.Out, results)
+	return o.flow().Resources(ctx, o.Output)
 }

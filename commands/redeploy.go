@@ -2,19 +2,21 @@ package commands
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lain-cli/lain/internal/app"
-	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
-	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/deploy"
+	"github.com/lain-cli/lain/internal/render"
 )
 
 // RedeployOptions are the inputs of `lain redeploy`.
 type RedeployOptions struct {
-	DeployOptions
+	cmdutil.ImageEnv
+	IgnoreLint, AutoPilot bool
+	Wait                  bool
+	Timeout               int
 }
 
 // NewCmdRedeploy builds `lain redeploy`.
@@ -31,34 +33,20 @@ without a new image. Everything else is as lain deploy.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.fillDeploy(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
+			o.IgnoreLint, o.AutoPilot = f.Globals.IgnoreLint, f.Globals.AutoPilot
 			return runRedeploy(cmd.Context(), o)
 		},
 	}
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "follow the rollout until every pod is ready (always on in CI)")
-	cmd.Flags().IntVar(&o.Timeout, "timeout", 300, "helm's --timeout and the rollout's limit, in `SECONDS`")
+	cmd.Flags().IntVar(&o.Timeout, "timeout", deploy.DefaultTimeout, "helm's --timeout and the rollout's limit, in `SECONDS`")
 	return cmd
 }
 
 func runRedeploy(ctx context.Context, o *RedeployOptions) error {
-	a, err := app.Load(o.Dir)
-	if err != nil {
-		return err
-	}
-	v, err := release.Values(ctx, o.Runner, a.Release, 0)
-	if err == release.ErrNotFound {
-		return clierr.Of(clierr.NotFound, fmt.Sprintf("release %s is not deployed: there is nothing to redeploy", a.Release), "lain deploy")
-	}
-	if err != nil {
-		return err
-	}
-	tag := release.ImageTag(v)
-	if tag == "" {
-		return clierr.Of(clierr.NotFound, fmt.Sprintf("release %s has no imageTag in its values", a.Release), "lain deploy --set imageTag=TAG")
-	}
-	fmt.Fprintf(o.IO.ErrOut, "redeploying %s with its running image tag %s\n", a.Release, tag)
-	o.Sets = append([]string{"imageTag=" + tag}, o.Sets...)
-	return runDeploy(ctx, &o.DeployOptions)
+	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
+		Transport: o.Transport, Registry: func(cfg *clusterconfig.Config) deploy.Registry { return o.RegistryClient(cfg) }}
+	return deploy.Redeploy(ctx, e, deploy.Flags{Wait: o.Wait || o.IO.IsCI(), Timeout: o.Timeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot})
 }

@@ -2,29 +2,25 @@ package commands
 
 import (
 	"context"
-	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/completions"
 	"github.com/lain-cli/lain/internal/app"
-	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/deploy"
-	"github.com/lain-cli/lain/internal/helmargs"
-	"github.com/lain-cli/lain/internal/release"
-	"github.com/lain-cli/lain/internal/runner"
-	"github.com/lain-cli/lain/internal/toolerr"
+	"github.com/lain-cli/lain/internal/render"
 )
 
 // SetCanaryGroupOptions are the inputs of `lain set-canary-group`.
 type SetCanaryGroupOptions struct {
-	DeployOptions
-	Group string
-	Final bool
-	Abort bool
+	cmdutil.ImageEnv
+	IgnoreLint, AutoPilot bool
+	Wait                  bool
+	Group                 string
+	Final                 bool
+	Abort                 bool
 }
 
 // NewCmdSetCanaryGroup builds `lain set-canary-group`.
@@ -47,9 +43,10 @@ canary; --abort deletes the canary.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: completions.FirstArg(canaryGroupCompletion(f)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.fillDeploy(f); err != nil {
+			if err := o.Fill(f); err != nil {
 				return err
 			}
+			o.IgnoreLint, o.AutoPilot = f.Globals.IgnoreLint, f.Globals.AutoPilot
 			if len(args) == 1 {
 				o.Group = args[0]
 			}
@@ -62,17 +59,6 @@ canary; --abort deletes the canary.`,
 	return cmd
 }
 
-// canaryGroups are the group names in the app's values.
-func canaryGroups(values map[string]any) []string {
-	m, _ := values["canaryGroups"].(map[string]any)
-	var names []string
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 func canaryGroupCompletion(f *cmdutil.Factory) completions.Func {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		a, err := app.Load(cmdutil.Cwd())
@@ -83,75 +69,13 @@ func canaryGroupCompletion(f *cmdutil.Factory) completions.Func {
 		if err != nil {
 			files = []*app.ValuesFile{a.Values}
 		}
-		return completions.Filter(canaryGroups(app.Merged(files)), toComplete), cobra.ShellCompDirectiveNoFileComp
+		return completions.Filter(deploy.CanaryGroups(app.Merged(files)), toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
 func runSetCanaryGroup(ctx context.Context, o *SetCanaryGroupOptions) error {
-	n := 0
-	for _, b := range []bool{o.Group != "", o.Final, o.Abort} {
-		if b {
-			n++
-		}
-	}
-	if n != 1 {
-		return clierr.Usage("give one of: a canary group, --final, --abort", "lain set-canary-group --help")
-	}
-	a, err := app.Load(o.Dir)
-	if err != nil {
-		return err
-	}
-	canary := deploy.CanaryRelease(a.Name)
-	v, err := release.Values(ctx, o.Runner, canary, 0)
-	if err == release.ErrNotFound {
-		return clierr.Of(clierr.NotFound, fmt.Sprintf("there is no canary of %s (release %s)", a.Name, canary), "lain deploy --canary")
-	}
-	if err != nil {
-		return err
-	}
-	uninstall := runner.Cmd{Name: "helm", Args: []string{"uninstall", canary}, Mutates: true}
-	switch {
-	case o.Abort:
-		if _, err := o.Runner.Run(ctx, uninstall); err != nil {
-			return toolerr.Failed("helm uninstall "+canary+" failed (its message is above)", err, "helm list")
-		}
-		fmt.Fprintf(o.IO.ErrOut, "canary %s deleted; %s is unchanged\n", canary, a.Release)
-		return nil
-	case o.Final:
-		tag := release.ImageTag(v)
-		fmt.Fprintf(o.IO.ErrOut, "promoting the canary: deploying its image tag %s as %s\n", tag, a.Release)
-		o.Sets = append([]string{"imageTag=" + tag}, o.Sets...)
-		d, q, cleanup, err := o.prepareDeploy(ctx)
-		if err != nil {
-			return err
-		}
-		defer cleanup()
-		q.Promote = true
-		if _, err := d.Deploy(ctx, q); err != nil {
-			return err
-		}
-		if _, err := o.Runner.Run(ctx, uninstall); err != nil {
-			return toolerr.Failed("helm uninstall "+canary+" failed (its message is above)", err, "helm uninstall "+canary)
-		}
-		fmt.Fprintf(o.IO.ErrOut, "canary promoted: %s runs %s; %s deleted\n", a.Release, tag, canary)
-		return nil
-	}
-	files, err := a.ValuesFiles("", o.Values)
-	if err != nil {
-		return err
-	}
-	groups := canaryGroups(app.Merged(files))
-	found := false
-	for _, g := range groups {
-		found = found || g == o.Group
-	}
-	if !found {
-		return clierr.Usage(fmt.Sprintf("chart/values.yaml: canaryGroups: no group %q (groups: %s)", o.Group, strings.Join(groups, ", ")), "lain set-canary-group GROUP")
-	}
-	args := []string{"upgrade", canary, helmargs.Chart, "--reuse-values", "--set", "canaryGroup=" + o.Group}
-	if _, err := o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: args, Dir: a.Dir, Mutates: true}); err != nil {
-		return toolerr.Failed("helm upgrade of "+canary+" failed (its message is above)", err, "lain set-canary-group --abort")
-	}
-	fmt.Fprintf(o.IO.ErrOut, "canary group %s: the ingresses of %s now carry its annotations\n", o.Group, canary)
-	return nil
+	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
+		Transport: o.Transport, Registry: func(cfg *clusterconfig.Config) deploy.Registry { return o.RegistryClient(cfg) }}
+	return deploy.SetCanaryGroup(ctx, e, deploy.CanaryChange{Group: o.Group, Final: o.Final, Abort: o.Abort,
+		Deploy: deploy.Flags{Wait: o.Wait || o.IO.IsCI(), Timeout: deploy.DefaultTimeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot}})
 }

@@ -19,47 +19,18 @@ import (
 // admin.go with admin_*.go, init.go with init_ask.go) may share helpers
 // among its own files. root.go assembles the tree: it calls every NewCmd*.
 
-// pendingDeployFlow are the calls among the deploy family's files that
-// the deploy flow's move to internal packages (issue 18 point 7, branch
-// deployflow) removes. Nothing may be added here; an entry that no longer
-// matches a call fails the test, so delete it then.
-var pendingDeployFlow = []string{
-	"build.go: runDeploy (deploy.go)",
-	"deploy.go: scheduleDelete (delete.go)",
-	"deploy.go: loadForHelm (template.go)",
-	"deploy.go: runLint (lint.go)",
-	"lint.go: loadForHelm (template.go)",
-	"redeploy.go: *DeployOptions.fillDeploy (deploy.go)",
-	"redeploy.go: runDeploy (deploy.go)",
-	"setcanarygroup.go: *DeployOptions.fillDeploy (deploy.go)",
-	"setcanarygroup.go: *DeployOptions.prepareDeploy (deploy.go)",
-}
-
 func TestCommandFilesDoNotCallEachOther(t *testing.T) {
 	fset := token.NewFileSet()
 	files, err := parseCommandFiles(fset, ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pending := map[string]bool{}
-	for _, p := range pendingDeployFlow {
-		pending[p] = false
-	}
 	var found []string
 	for _, c := range crossGroupCalls(fset, files) {
-		if _, ok := pending[c.key()]; ok {
-			pending[c.key()] = true
-			continue
-		}
 		found = append(found, c.String())
 	}
 	if len(found) > 0 {
 		t.Errorf("command files use functions declared in another command's file:\n  %s", strings.Join(found, "\n  "))
-	}
-	for p, seen := range pending {
-		if !seen {
-			t.Errorf("pendingDeployFlow lists %q, which no longer happens: delete the entry", p)
-		}
 	}
 }
 

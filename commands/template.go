@@ -2,20 +2,17 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lain-cli/lain/completions"
-	"github.com/lain-cli/lain/internal/app"
-	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/iostreams"
+	"github.com/lain-cli/lain/internal/render"
 	"github.com/lain-cli/lain/internal/runner"
-	"github.com/lain-cli/lain/internal/toolerr"
 )
 
 // TemplateOptions are the inputs of `lain template`.
@@ -68,54 +65,14 @@ func runTemplate(ctx context.Context, o *TemplateOptions) error {
 	if err := helmargs.CheckSets(o.Sets); err != nil {
 		return err
 	}
-	t, err := loadForHelm(ctx, o.Dir, o.Cluster, o.Runner, o.Getenv, o.Values)
+	t, err := render.Load(ctx, render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, false)
 	if err != nil {
 		return err
 	}
-	defer t.cleanup()
-	var extra []string
-	for _, s := range o.Sets {
-		extra = append(extra, "--set", s)
-	}
+	defer t.Close()
+	extra := render.SetArgs(o.Sets)
 	if o.Debug {
 		extra = append(extra, "--debug")
 	}
-	_, err = o.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: helmargs.Template(t.app.Release, t.opts, extra...), Dir: t.app.Dir})
-	var ee *runner.ExitError
-	if errors.As(err, &ee) {
-		e := toolerr.Failed("helm template failed (its message is above)", err, "lain lint   # points at the file and line")
-		e.Code = ee.Code
-		return e
-	}
-	return err
-}
-
-// helmTarget is an app on the current cluster, with the helm options
-// lain deploy would pass.
-type helmTarget struct {
-	app     *app.App
-	cluster *clusterconfig.Config
-	opts    helmargs.Options
-	cleanup func() // removes the cluster values temp file
-}
-
-// loadForHelm loads the app in dir and the helm options deploy would use
-// on the current cluster.
-func loadForHelm(ctx context.Context, dir string, cluster func(string) (*clusterconfig.Config, error), r runner.Runner, getenv func(string) string, values []string) (*helmTarget, error) {
-	a, err := app.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	if a.Name == "" {
-		return nil, clierr.Usage("chart/values.yaml:1: appname: required key is missing (add appname: <your app's name>)", "fix the file, then run: lain lint")
-	}
-	cfg, err := cluster(a.Dir)
-	if err != nil {
-		return nil, err
-	}
-	opts, cleanup, err := helmargs.Gather(ctx, r, a, cfg, getenv, values, false)
-	if err != nil {
-		return nil, err
-	}
-	return &helmTarget{app: a, cluster: cfg, opts: opts, cleanup: cleanup}, nil
+	return t.Print(ctx, o.Runner, extra...)
 }

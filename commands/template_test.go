@@ -20,7 +20,7 @@ func newTemplateOptions(t *testing.T, r runner.Runner, files map[string]string) 
 func TestTemplatePassesDeploysOptionsThenTheUsers(t *testing.T) {
 	rec := &runner.Recorder{}
 	rec.On("git", "", 128) // not a repository: tag latest
-	o, _, _ := newTemplateOptions(t, rec, map[string]string{"chart/values.yaml": shopValues, "chart/values-test.yaml": "env: {A: b}\n"})
+	o, _, _ := newTemplateOptions(t, rec, map[string]string{"chart/values.yaml": shopValues, "chart/values-test.yaml": "env: {A: b}\n", "extra.yaml": "env: {B: c}\n"})
 	o.Values, o.Sets, o.Debug = []string{"extra.yaml"}, []string{"imageTag=1700-abc", "deployments.web.replicaCount=3"}, true
 	if err := runTemplate(context.Background(), o); err != nil {
 		t.Fatal(err)

@@ -203,7 +203,7 @@ func TestResourceAdviceFromAWeekOfUsage(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^web +400m +900Mi +50m -> 400m +256Mi -> 900Mi +500m -> 1000m +1Gi -> 2250Mi$`).MatchString(r.Stdout) {
 		t.Errorf("no advice row for web:\n%s", r.Stdout)
 	}
-	if strings.Contains(r.Stderr, "helm lint") {
+	if strings.Contains(r.Stderr, "helm template") {
 		t.Errorf("--resources ran the checks:\n%s", r.Stderr)
 	}
 	r = LainArgs(t, dir, home, "lint", "--resources", "-o", "yaml")

@@ -1,12 +1,14 @@
 // Package applint is `lain lint`, which `lain deploy` runs first: the app's
 // values against the schema (every problem at once, by file and line), the
-// chart's version against the built-in one, then `helm lint` and `helm
-// template` with exactly the options deploy passes.
+// chart's version and files against the built-in one, then one `helm
+// template` with exactly the options deploy passes, and the checks of helm
+// lint that matter for lain's chart run in-process on that render
+// (rendered.go): parseable YAML, object names and labels the API server
+// accepts, selectors.
 package applint
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -17,7 +19,7 @@ import (
 	"github.com/lain-cli/lain/internal/chart"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/clusterconfig"
-	"github.com/lain-cli/lain/internal/helmargs"
+	"github.com/lain-cli/lain/internal/render"
 	"github.com/lain-cli/lain/internal/runner"
 )
 
@@ -32,41 +34,62 @@ type Advisor interface {
 
 // Input is everything lint looks at.
 type Input struct {
-	App     *app.App
-	Files   []*app.ValuesFile // values.yaml, values-<CLUSTER>.yaml, -f files
-	Cluster *clusterconfig.Config
-	Runner  runner.Runner
-	Helm    helmargs.Options
-	ErrOut  io.Writer // warnings go here
+	Target *render.Target
+	Runner runner.Runner
+	// Release is the release the render is named for ("": the app's).
+	Release string
+	// Extra are helm arguments after lain's own (the user's --set), so
+	// that deploy lints exactly what it then installs.
+	Extra  []string
+	ErrOut io.Writer // warnings go here
 	// Advisor is nil when there is nothing to ask (or with --simple).
 	Advisor Advisor
 }
 
-// Run lints the app and returns an error listing everything to fix.
-func Run(ctx context.Context, in Input) error {
-	problems := appvalues.Check(ValuesInput(in.App, in.Files, in.Cluster))
-	chartErr := checkChartVersion(in.App, in.ErrOut)
+// Run lints the app and returns the render it checked (deploy reuses it),
+// or an error listing everything to fix. helm renders once: the checks
+// helm lint would add run here, on that render.
+func Run(ctx context.Context, in Input) ([]byte, error) {
+	t := in.Target
+	problems := appvalues.Check(ValuesInput(t.App, t.Files, t.Cluster))
+	chartErr := checkChartVersion(t.App, in.ErrOut)
+	if chartErr == "" {
+		chartErr = checkChartFiles(t.App.ChartPath())
+	}
 	printWarnings(in.ErrOut, problems)
 	if errs := appvalues.Errors(problems); len(errs) > 0 || chartErr != "" {
-		return problemsError(errs, chartErr)
+		return nil, problemsError(errs, chartErr)
 	}
-	if err := helmLint(ctx, in); err != nil {
-		return err
+	rendered, err := t.Render(ctx, in.Runner, in.Release, in.Extra...)
+	if err != nil {
+		return nil, err
 	}
-	if err := helmTemplate(ctx, in); err != nil {
-		return err
+	if Empty(rendered) {
+		return nil, clierr.Of(clierr.InvalidInput, "helm template rendered nothing: chart/values.yaml defines no deployments, statefulSets, jobs or cronjobs",
+			"add a proc to chart/values.yaml (lain init --force writes a fresh one, keeping a backup), then run: lain lint")
+	}
+	found := CheckRendered(rendered)
+	for _, f := range found {
+		if f.Warning {
+			fmt.Fprintln(in.ErrOut, "warning: "+f.String())
+		}
+	}
+	if errs := renderErrors(found); len(errs) > 0 {
+		return nil, &clierr.Error{Kind: clierr.InvalidInput,
+			Msg:  fmt.Sprintf("the chart renders %d object(s) the cluster would refuse:\n  %s", len(errs), strings.Join(errs, "\n  ")),
+			Next: "fix chart/ or chart/values*.yaml (lain template shows the render), then run: lain lint"}
 	}
 	if in.Advisor != nil {
-		advice, err := in.Advisor.Advise(ctx, in.App, app.Merged(in.Files))
+		advice, err := in.Advisor.Advise(ctx, t.App, t.Merged())
 		if err != nil {
 			fmt.Fprintf(in.ErrOut, "warning: no resource advice: %v\n", err)
 		}
 		printWarnings(in.ErrOut, advice)
 		if errs := appvalues.Errors(advice); len(errs) > 0 {
-			return problemsError(errs, "")
+			return nil, problemsError(errs, "")
 		}
 	}
-	return nil
+	return rendered, nil
 }
 
 // ValuesInput is the schema check's view of the app on a cluster.
@@ -139,50 +162,6 @@ func problemsError(errs []appvalues.Problem, chartProblem string) error {
 		next = UpgradeChart + "; then fix the values and run: lain lint"
 	}
 	return clierr.Usage(fmt.Sprintf("lint found %d problem(s):\n  %s", len(lines), strings.Join(lines, "\n  ")), next)
-}
-
-func helmLint(ctx context.Context, in Input) error {
-	res, err := in.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: helmargs.Lint(in.Helm), Dir: in.App.Dir, Capture: true})
-	var findings, warnings []string
-	for _, line := range strings.Split(string(res.Stdout), "\n") {
-		switch {
-		case strings.HasPrefix(line, "[ERROR]"):
-			findings = append(findings, strings.TrimSpace(strings.TrimPrefix(line, "[ERROR]")))
-		case strings.HasPrefix(line, "[WARNING]"):
-			warnings = append(warnings, strings.TrimSpace(strings.TrimPrefix(line, "[WARNING]")))
-		}
-	}
-	for _, w := range warnings {
-		fmt.Fprintln(in.ErrOut, "warning: helm lint: "+w)
-	}
-	if err == nil {
-		return nil
-	}
-	var ee *runner.ExitError
-	if !errors.As(err, &ee) {
-		return err
-	}
-	if len(findings) == 0 {
-		findings = []string{strings.TrimSpace(string(res.Stderr))}
-	}
-	return &clierr.Error{Kind: clierr.InvalidInput, Msg: "helm lint failed:\n  " + strings.Join(findings, "\n  "), Next: "fix chart/ (lain template --debug shows the render), then run: lain lint", Err: err}
-}
-
-func helmTemplate(ctx context.Context, in Input) error {
-	res, err := in.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: helmargs.Template(in.App.Release, in.Helm), Dir: in.App.Dir, Capture: true})
-	var ee *runner.ExitError
-	if errors.As(err, &ee) {
-		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(res.Stderr)), "Error: "))
-		return &clierr.Error{Kind: clierr.InvalidInput, Msg: "helm template failed: " + msg, Next: "fix chart/values*.yaml, then run: lain lint", Err: err}
-	}
-	if err != nil {
-		return err
-	}
-	if Empty(res.Stdout) {
-		return clierr.Of(clierr.InvalidInput, "helm template rendered nothing: chart/values.yaml defines no deployments, statefulSets, jobs or cronjobs",
-			"add a proc to chart/values.yaml (lain init --force writes a fresh one, keeping a backup), then run: lain lint")
-	}
-	return nil
 }
 
 // Empty reports whether a render holds no object: only separators and

@@ -30,9 +30,9 @@ type spec struct {
 	// shorthand (kStruct) is the field a plain string stands for, as the
 	// original lain read `- /path` for `- {src: /path}` in release.copy.
 	shorthand string
-	elem     *spec            // kList, kMapOf
-	min, max int              // kInt
-	enum     []string
+	elem      *spec // kList, kMapOf
+	min, max  int   // kInt
+	enum      []string
 	// name checks the keys of a kMapOf (proc names...).
 	name func(c *checker, k *yaml.Node, path string)
 	// check runs after the shape is right.

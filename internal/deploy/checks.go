@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/registry"
 	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/render"
 	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/toolerr"
 )
@@ -19,12 +22,12 @@ import (
 // checkImage makes sure the image is in the registry: builds and pushes it
 // when the request allows, else stops with recent tags and the two
 // commands that fix it.
-func (d *Deployer) checkImage(ctx context.Context, q *Request, img string) error {
-	if d.Registry == nil {
+func (d *Deployer) checkImage(ctx context.Context, q *Request, img string, exists *async[bool]) error {
+	if d.Registry == nil || exists == nil {
 		return nil
 	}
 	tag := q.ImageTag()
-	ok, err := d.Registry.Exists(ctx, q.App.Name, tag)
+	ok, err := exists.wait()
 	if err != nil {
 		fmt.Fprintf(d.ErrOut, "warning: could not check that %s is in the registry: %v\n", img, err)
 		return nil
@@ -57,18 +60,11 @@ func MissingImage(ctx context.Context, reg Registry, appname, img string) error 
 
 // checkCanary refuses a deploy during an ongoing canary, and a canary of
 // an app that is not deployed or names its own release.
-func (d *Deployer) checkCanary(ctx context.Context, q *Request) error {
+func (d *Deployer) checkCanary(q *Request, st state) error {
 	canary := CanaryRelease(q.App.Name)
 	if !q.Canary {
-		if q.ReleaseName() == canary || q.Promote {
+		if q.ReleaseName() == canary || q.Promote || st.releases[canary] == nil {
 			return nil
-		}
-		_, err := release.History(ctx, d.Runner, canary)
-		if errors.Is(err, release.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
 		}
 		return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("a canary of %s is ongoing (release %s): deploying now would mix versions", q.App.Name, canary),
 			"lain set-canary-group --final   # promote the canary; or: lain set-canary-group --abort")
@@ -77,20 +73,30 @@ func (d *Deployer) checkCanary(ctx context.Context, q *Request) error {
 		return clierr.Usage(fmt.Sprintf("chart/values.yaml: releaseName: %s overrides the release name; canary deploys need the release to be the appname (%s)", q.App.Release, q.App.Name),
 			"remove releaseName from chart/values.yaml, or deploy without --canary")
 	}
-	if _, err := release.History(ctx, d.Runner, q.App.Release); errors.Is(err, release.ErrNotFound) {
+	if st.releases[q.App.Release] == nil {
 		return clierr.Of(clierr.NotFound, fmt.Sprintf("%s is not deployed yet: a canary runs beside a deployed app", q.App.Name), "lain deploy   # first, then lain deploy --canary")
-	} else if err != nil {
-		return err
 	}
 	return nil
 }
 
 // unstick explains a release stuck mid-operation, or with auto-pilot rolls
-// it back first. It returns the history as it is afterwards.
-func (d *Deployer) unstick(ctx context.Context, q *Request, rel string, revs []release.Revision) ([]release.Revision, error) {
+// it back first. It returns the history as it is afterwards. A history
+// read from the Secrets' labels has no descriptions: helm history gives
+// them, only in this rare case.
+func (d *Deployer) unstick(ctx context.Context, q *Request, rel string, revs []release.Revision, fromTable bool) ([]release.Revision, error) {
 	cur, ok := release.Current(revs)
 	if !ok || !release.IsStuck(cur.Status) {
 		return revs, nil
+	}
+	if fromTable {
+		full, err := release.History(ctx, d.Runner, rel)
+		if err != nil && !errors.Is(err, release.ErrNotFound) {
+			return nil, err
+		}
+		revs = full
+		if cur, ok = release.Current(revs); !ok || !release.IsStuck(cur.Status) {
+			return revs, nil
+		}
 	}
 	target, terr := release.RollbackTarget(revs)
 	what := fmt.Sprintf("release %s is stuck in %s (revision %d, %s): a helm command was interrupted, and helm refuses to change the release until it is rolled back",
@@ -120,15 +126,11 @@ func (d *Deployer) unstick(ctx context.Context, q *Request, rel string, revs []r
 	return revs, err
 }
 
-// prepare creates the env Secret, labels the nodes of procs with `nodes`,
-// and deletes finished one-off jobs.
-func (d *Deployer) prepare(ctx context.Context, q *Request) error {
+// prepare creates the env Secret when it is missing, labels the nodes of
+// procs with `nodes`, and deletes finished one-off jobs.
+func (d *Deployer) prepare(ctx context.Context, q *Request, st state) error {
 	env := q.App.Name + "-env"
-	if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"get", "secret", env, "-o", "name"}, Capture: true, Quiet: true}); err != nil {
-		var ee *runner.ExitError
-		if !errors.As(err, &ee) {
-			return err
-		}
+	if !st.envExists {
 		if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"create", "secret", "generic", env}, Mutates: true}); err != nil {
 			return toolerr.Failed("could not create the Secret "+env+" (kubectl's message is above)", err, "kubectl create secret generic "+env)
 		}
@@ -144,21 +146,23 @@ func (d *Deployer) prepare(ctx context.Context, q *Request) error {
 			}
 		}
 	}
-	d.cleanJobs(ctx, q.App.Name)
+	d.cleanJobs(ctx, st.oneOff)
 	return nil
 }
 
 type jobList struct {
-	Items []struct {
-		Metadata struct {
-			Name string `json:"name"`
-		} `json:"metadata"`
-		Status struct {
-			Succeeded int `json:"succeeded"`
-			Failed    int `json:"failed"`
-			Active    int `json:"active"`
-		} `json:"status"`
-	} `json:"items"`
+	Items []jobItem `json:"items"`
+}
+
+type jobItem struct {
+	Metadata struct {
+		Name string `json:"name"`
+	} `json:"metadata"`
+	Status struct {
+		Succeeded int `json:"succeeded"`
+		Failed    int `json:"failed"`
+		Active    int `json:"active"`
+	} `json:"status"`
 }
 
 func getJobs(ctx context.Context, r runner.Runner, selector string) jobList {
@@ -170,10 +174,14 @@ func getJobs(ctx context.Context, r runner.Runner, selector string) jobList {
 	return l
 }
 
+func oneOffSelector(appname string) string {
+	return kube.AppSelector(appname) + "," + kube.OneOffLabel + "=true"
+}
+
 // cleanJobs deletes the app's finished one-off jobs (lain job labels them
 // kube.OneOffLabel); running ones are left alone.
-func (d *Deployer) cleanJobs(ctx context.Context, appname string) {
-	for _, j := range getJobs(ctx, d.Runner, kube.AppSelector(appname)+","+kube.OneOffLabel+"=true").Items {
+func (d *Deployer) cleanJobs(ctx context.Context, jobs jobList) {
+	for _, j := range jobs.Items {
 		if j.Status.Active > 0 || j.Status.Succeeded+j.Status.Failed == 0 {
 			continue
 		}
@@ -198,29 +206,53 @@ func (d *Deployer) printFailedJobs(ctx context.Context, rel string) {
 	}
 }
 
-// ingressURLs are the URLs of the release's ingresses.
+// ingressURLs are the URLs of the release's ingresses, from the cluster
+// (when nothing was rendered: --ignore-lint).
 func ingressURLs(ctx context.Context, r runner.Runner, rel string) []string {
 	res, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"get", "ingresses", "-l", "helm.sh/chart=" + rel, "-o", "json"}, Capture: true, Quiet: true})
 	if err != nil {
 		return nil
 	}
 	var l struct {
-		Items []struct {
-			Spec struct {
-				TLS []struct {
-					Hosts []string `json:"hosts"`
-				} `json:"tls"`
-				Rules []struct {
-					Host string `json:"host"`
-				} `json:"rules"`
-			} `json:"spec"`
-		} `json:"items"`
+		Items []ingress `json:"items"`
 	}
 	if json.Unmarshal(res.Stdout, &l) != nil {
 		return nil
 	}
+	return urlsOf(l.Items)
+}
+
+// renderedURLs are the URLs of the ingresses in the render helm installed.
+func renderedURLs(rendered []byte) []string {
+	var ings []ingress
+	for _, d := range render.Docs(rendered) {
+		var o struct {
+			Kind string  `yaml:"kind"`
+			Spec ingSpec `yaml:"spec"`
+		}
+		if yaml.Unmarshal([]byte(d.Text), &o) == nil && o.Kind == "Ingress" {
+			ings = append(ings, ingress{Spec: o.Spec})
+		}
+	}
+	return urlsOf(ings)
+}
+
+type ingress struct {
+	Spec ingSpec `json:"spec"`
+}
+
+type ingSpec struct {
+	TLS []struct {
+		Hosts []string `json:"hosts" yaml:"hosts"`
+	} `json:"tls" yaml:"tls"`
+	Rules []struct {
+		Host string `json:"host" yaml:"host"`
+	} `json:"rules" yaml:"rules"`
+}
+
+func urlsOf(items []ingress) []string {
 	var urls []string
-	for _, it := range l.Items {
+	for _, it := range items {
 		tls := map[string]bool{}
 		for _, t := range it.Spec.TLS {
 			for _, h := range t.Hosts {

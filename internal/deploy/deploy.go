@@ -9,7 +9,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lain-cli/lain/internal/app"
@@ -50,15 +52,22 @@ type Request struct {
 // Deployer runs deploys.
 type Deployer struct {
 	Runner runner.Runner
+	Out    io.Writer // helm upgrade's output; nil: dropped
 	ErrOut io.Writer
 	TTY    bool // stderr is a terminal: live rollout table
+	// Getenv tells where helm keeps releases (HELM_DRIVER); nil: helm's default.
+	Getenv func(string) string
 	// Registry answers whether a tag exists; nil skips the check.
 	Registry Registry
-	// Lint checks the app first; nil skips it (--ignore-lint).
-	Lint func(ctx context.Context) error
+	// Lint checks the app first and returns the render it checked (the
+	// URLs come from it); nil skips it (--ignore-lint).
+	Lint func(ctx context.Context) ([]byte, error)
 	Now  func() time.Time
 	// Notify is called after the deploy (webhook); nil: nothing.
 	Notify func(ctx context.Context, r Result) error
+	// namespace is the namespace table when Run started it early (it needs
+	// nothing of the app); nil: Deploy asks.
+	namespace *async[runner.Result]
 	// MRNote comments on the merge request of a GitLab CI pipeline
 	// (mrnote.go); nil: nothing. Its failure is only a warning.
 	MRNote func(ctx context.Context, r Result) error
@@ -141,40 +150,62 @@ func (q *Request) Upgrade() []string {
 	return helmargs.Upgrade(q.ReleaseName(), q.timeout(), q.Helm, extra...)
 }
 
-// Deploy runs the whole flow.
+// Deploy runs the whole flow. Every helm or kubectl process costs ~150 ms
+// of start-up, so what does not depend on another runs beside it: the
+// namespace's state (one kubectl call: helm's records, the env Secret,
+// the one-off jobs, with --wait the pods) and the registry while lint
+// renders the chart; the previous image tag while helm upgrades. The revision comes from helm
+// upgrade's own output and the URLs from the render.
 func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	rel := q.ReleaseName()
 	res := Result{App: q.App.Name, Cluster: q.Cluster.Cluster, Release: rel, ImageTag: q.ImageTag()}
 	res.Image = image.Name(q.Cluster.Values.Registry, q.App.Name, res.ImageTag)
+	// What runs beside is stopped and waited for when deploy stops early.
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stateQ := start(&bg, func() (state, error) { return d.readState(ctx, q) })
+	var imageQ *async[bool]
+	if d.Registry != nil {
+		imageQ = start(&bg, func() (bool, error) { return d.Registry.Exists(ctx, q.App.Name, res.ImageTag) })
+	}
+	var rendered []byte
 	if d.Lint != nil {
-		if err := d.Lint(ctx); err != nil {
+		var err error
+		if rendered, err = d.Lint(ctx); err != nil {
 			return res, err
 		}
 	}
-	if err := d.checkImage(ctx, q, res.Image); err != nil {
+	if err := d.checkImage(ctx, q, res.Image, imageQ); err != nil {
 		return res, err
 	}
-	if err := d.checkCanary(ctx, q); err != nil {
+	before, err := stateQ.wait()
+	if err != nil {
 		return res, err
 	}
-	revs, err := release.History(ctx, d.Runner, rel)
-	if err != nil && err != release.ErrNotFound {
+	if err := d.checkCanary(q, before); err != nil {
 		return res, err
 	}
-	if revs, err = d.unstick(ctx, q, rel, revs); err != nil {
+	revs := before.releases[rel]
+	if revs, err = d.unstick(ctx, q, rel, revs, before.fromTable); err != nil {
 		return res, err
 	}
+	var prevTagQ *async[string]
 	if cur, ok := lastDeployed(revs); ok {
 		res.PreviousRevision = cur.Revision
-		if v, err := release.Values(ctx, d.Runner, rel, cur.Revision); err == nil {
-			res.PreviousImageTag = release.ImageTag(v)
-		}
+		prevTagQ = start(&bg, func() (string, error) {
+			v, err := release.Values(ctx, d.Runner, rel, cur.Revision)
+			return release.ImageTag(v), err
+		})
 	}
-	if err := d.prepare(ctx, q); err != nil {
+	if err := d.prepare(ctx, q, before); err != nil {
 		return res, err
 	}
-	podsBefore, _ := rollout.Snapshot(ctx, d.Runner, rel)
-	_, err = d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: q.Upgrade(), Dir: q.App.Dir, Mutates: true})
+	up, err := d.upgrade(ctx, q)
+	if tag, terr := prevTagQ.wait(); terr == nil {
+		res.PreviousImageTag = tag
+	}
 	if err != nil {
 		res.Err = d.upgradeFailed(ctx, rel, revs, err)
 		d.notify(ctx, res)
@@ -191,16 +222,23 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 			d.notify(ctx, res)
 			return res, err
 		}
-		if res.PreviousImageTag == res.ImageTag && res.PreviousRevision > 0 && !recreated(podsBefore, st) {
+		if res.PreviousImageTag == res.ImageTag && res.PreviousRevision > 0 && !recreated(before.pods, st) {
 			fmt.Fprintf(d.ErrOut, "warning: %s was deployed again with the same image %s, and no pod was recreated: pods still run the old environment and secrets\n  to recreate them: lain restart --graceful\n", rel, res.ImageTag)
 		}
 	}
-	if revs, err := release.History(ctx, d.Runner, rel); err == nil {
-		if cur, ok := release.Current(revs); ok {
-			res.Revision = cur.Revision
+	res.Revision = upgradedRevision(up)
+	if res.Revision == 0 {
+		if revs, err := release.History(ctx, d.Runner, rel); err == nil {
+			if cur, ok := release.Current(revs); ok {
+				res.Revision = cur.Revision
+			}
 		}
 	}
-	res.URLs = ingressURLs(ctx, d.Runner, rel)
+	if rendered != nil {
+		res.URLs = renderedURLs(rendered)
+	} else {
+		res.URLs = ingressURLs(ctx, d.Runner, rel)
+	}
 	d.summary(res)
 	if hasTests(q.Values) {
 		if _, err := d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: []string{"test", rel, "--logs", fmt.Sprintf("--timeout=%ds", q.timeout())}, Mutates: true}); err != nil {
@@ -211,6 +249,48 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	}
 	d.notify(ctx, res)
 	return res, nil
+}
+
+// followed reports whether the deploy follows the rollout, and so needs
+// the pods before.
+func (q *Request) followed() bool { return q.Wait && !q.DryRun }
+
+// watched are the releases deploy must know: its own, and the canary's
+// (a deploy during a canary is refused) or, for a canary, the app's (it
+// must be deployed).
+func (q *Request) watched() []string {
+	rel := q.ReleaseName()
+	switch {
+	case q.Canary:
+		return []string{rel, q.App.Release}
+	case rel == CanaryRelease(q.App.Name) || q.Promote:
+		return []string{rel}
+	}
+	return []string{rel, CanaryRelease(q.App.Name)}
+}
+
+// upgrade runs helm upgrade --install; its output is captured (for the
+// revision) and passed on as helm wrote it.
+func (d *Deployer) upgrade(ctx context.Context, q *Request) (runner.Result, error) {
+	res, err := d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: q.Upgrade(), Dir: q.App.Dir, Mutates: true, Capture: true})
+	if d.Out != nil {
+		d.Out.Write(res.Stdout)
+	}
+	d.ErrOut.Write(res.Stderr)
+	return res, err
+}
+
+// upgradedRevision reads "REVISION: N" from helm upgrade's output (0 when
+// it is not there).
+func upgradedRevision(res runner.Result) int {
+	for _, line := range strings.Split(string(res.Stdout), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "REVISION:"); ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 func (d *Deployer) notify(ctx context.Context, r Result) {

@@ -28,7 +28,7 @@ func fixture(t *testing.T, name string) string {
 func TestUpgradeFailedBecauseTheClusterStoppedAnswering(t *testing.T) {
 	q := request(t)
 	rec := &helmRecorder{}
-	rec.On("helm history shop-canary", "", 1)
+	rec.On("kubectl get secrets,jobs", secretsTable(true, []string{"shop:1:superseded", "shop:2:deployed"}), 0)
 	rec.On("helm history shop ", `[{"revision":1,"status":"superseded"},{"revision":2,"status":"deployed"}]`, 0)
 	rec.On("helm get values", `{}`, 0)
 	rec.OnError("helm upgrade", &runner.ExitError{Name: "helm", Code: 1, Stderr: fixture(t, "unreachable--helm-upgrade-midway.txt")})

@@ -97,8 +97,14 @@ func Gather(ctx context.Context, r runner.Runner, a *app.App, cfg *clusterconfig
 		return Options{}, nil, err
 	}
 	o := Options{Cluster: cfg.Cluster, User: getenv("USER"), ClusterValues: path, Extra: extra}
+	// The two git queries are independent: run them side by side.
+	done := make(chan struct{})
+	go func() {
+		o.RepoURL = app.RepoURL(ctx, r, a.Dir)
+		close(done)
+	}()
 	o.ImageTag = app.ImageTag(ctx, r, a.Dir)
-	o.RepoURL = app.RepoURL(ctx, r, a.Dir)
+	<-done
 	if o.User == "" {
 		o.User = getenv("USERNAME") // Windows
 	}

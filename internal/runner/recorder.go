@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"strings"
+	"sync"
 )
 
 // Recorder is the test double for Runner: it records each command line and
@@ -17,6 +18,7 @@ type Recorder struct {
 	// Cmds are the commands as given.
 	Cmds    []Cmd
 	answers []answer
+	mu      sync.Mutex // lain runs independent queries side by side
 }
 
 type answer struct {
@@ -27,6 +29,8 @@ type answer struct {
 
 // On registers the result for commands whose printed line starts with prefix.
 func (r *Recorder) On(prefix string, stdout string, exitCode int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	res := Result{Stdout: []byte(stdout), ExitCode: exitCode}
 	var err error
 	if exitCode != 0 {
@@ -37,6 +41,8 @@ func (r *Recorder) On(prefix string, stdout string, exitCode int) {
 
 // OnError registers an error (such as NotFoundError) for a prefix.
 func (r *Recorder) OnError(prefix string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.answers = append(r.answers, answer{prefix: prefix, err: err})
 }
 
@@ -47,6 +53,8 @@ func (r *Recorder) Run(_ context.Context, c Cmd) (Result, error) {
 	m.Keys = append(append([]string{}, m.Keys...), c.Mask.Keys...)
 	m.Values = append(append([]string{}, m.Values...), c.Mask.Values...)
 	line := CommandLine(m, c.Name, c.Args)
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.Lines = append(r.Lines, line)
 	r.Cmds = append(r.Cmds, c)
 	if c.Mutates && r.DryRun {

@@ -31,6 +31,7 @@ func main() {
 	scale := flag.Bool("scale", false, "also measure the cluster commands on the lab's scale fixture (scripts/lab scale-fixture up)")
 	scaleRuns := flag.Int("scale-runs", 5, "runs of each scale probe")
 	scaleApp := flag.String("scale-app", "app0", "the fixture app the per-app probes use")
+	deploy := flag.Bool("deploy", false, "also measure lain deploy against the helm upgrade it prints, on the lab (a namespace of its own)")
 	flag.Parse()
 	var err error
 	if *runs > 0 {
@@ -40,6 +41,11 @@ func main() {
 		// Measured even when the start-up table failed: both are reported.
 		if serr := runScale(*lain, *scaleRuns, *scaleApp); serr != nil {
 			err = errors.Join(err, serr)
+		}
+	}
+	if *deploy {
+		if derr := runDeployBench(*lain, *scaleRuns); derr != nil {
+			err = errors.Join(err, derr)
 		}
 	}
 	if err != nil {

@@ -1,0 +1,166 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/lain-cli/lain/internal/kube"
+	"github.com/lain-cli/lain/internal/rollout"
+
+	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+// state is what deploy must know of the namespace before helm upgrade:
+// the revisions of the releases it looks at, whether the env Secret
+// exists, and the app's finished one-off jobs.
+type state struct {
+	releases  map[string][]release.Revision // nil entry: not installed
+	envExists bool
+	// fromTable: read from the Secrets' labels (no descriptions).
+	fromTable bool
+	oneOff    jobList
+	// pods are the release's pods before the upgrade (--wait: were any
+	// recreated?); nil when not asked.
+	pods map[string]bool
+}
+
+// extraLabels are the label columns of the namespace table after helm's:
+// the one-off jobs' two, and the release of a pod.
+var extraLabels = []string{kube.NameLabel, kube.OneOffLabel, "helm.sh/chart"}
+
+// namespaceCmd is the one query: the API server prints the tables (no
+// Secret's data leaves it), with helm's labels, the one-off job labels and
+// the pods' release as columns; pods only when the deploy follows the
+// rollout.
+func namespaceCmd(pods bool) []string {
+	kinds := "secrets,jobs"
+	if pods {
+		kinds += ",pods"
+	}
+	return []string{"get", kinds, "-L", strings.Join(append(append([]string{}, release.Labels...), extraLabels...), ",")}
+}
+
+func readNamespace(ctx context.Context, r runner.Runner, pods bool) (runner.Result, error) {
+	return r.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(pods), Capture: true, Quiet: true})
+}
+
+// readState asks in one kubectl call when helm keeps its releases in the
+// namespace's Secrets (its default), else asks helm history for each
+// release and kubectl for the Secret and the jobs, side by side.
+func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
+	names, appname, rel := q.watched(), q.App.Name, q.ReleaseName()
+	envSecret := appname + "-env"
+	if release.InSecrets(d.Getenv) {
+		res, err := d.namespace.wait()
+		if d.namespace == nil {
+			res, err = readNamespace(ctx, d.Runner, q.followed())
+		}
+		if err != nil {
+			return state{}, err
+		}
+		st := state{releases: map[string][]release.Revision{}, fromTable: true}
+		jobsKnown := true
+		for _, t := range release.ParseTables(string(res.Stdout)) {
+			if len(t.Rows) == 0 || len(t.Header) < len(release.Labels)+len(extraLabels)+2 {
+				continue
+			}
+			first := len(t.Header) - len(release.Labels) - len(extraLabels)
+			switch {
+			case strings.HasPrefix(t.Rows[0][0], "secret/"):
+				ns := release.FromTable(t, first)
+				st.envExists = ns.Secrets[envSecret]
+				for _, n := range names {
+					st.releases[n] = ns.Releases[n]
+				}
+			case strings.HasPrefix(t.Rows[0][0], "job."):
+				st.oneOff, jobsKnown = finishedOneOff(t, first, appname)
+			case strings.HasPrefix(t.Rows[0][0], "pod/"):
+				st.pods = map[string]bool{}
+				for _, row := range t.Rows {
+					if row[first+len(release.Labels)+2] == rel {
+						st.pods[strings.TrimPrefix(row[0], "pod/")] = true
+					}
+				}
+			}
+		}
+		if !jobsKnown { // a kubectl without the jobs' STATUS column
+			st.oneOff = getJobs(ctx, d.Runner, oneOffSelector(appname))
+		}
+		if q.followed() && st.pods == nil {
+			st.pods = map[string]bool{} // no pod in the namespace yet
+		}
+		return st, nil
+	}
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	histories := make([]*async[[]release.Revision], len(names))
+	for i, n := range names {
+		histories[i] = start(&bg, func() ([]release.Revision, error) {
+			revs, err := release.History(ctx, d.Runner, n)
+			if errors.Is(err, release.ErrNotFound) {
+				return nil, nil
+			}
+			return revs, err
+		})
+	}
+	env := start(&bg, func() (bool, error) { return secretExists(ctx, d.Runner, envSecret) })
+	var pods *async[map[string]bool]
+	if q.followed() {
+		pods = start(&bg, func() (map[string]bool, error) { return rollout.Snapshot(ctx, d.Runner, rel) })
+	}
+	jobs := start(&bg, func() (jobList, error) { return getJobs(ctx, d.Runner, oneOffSelector(appname)), nil })
+	st := state{releases: map[string][]release.Revision{}}
+	for i, n := range names {
+		revs, err := histories[i].wait()
+		if err != nil {
+			return state{}, err
+		}
+		st.releases[n] = revs
+	}
+	st.oneOff, _ = jobs.wait()
+	st.pods, _ = pods.wait()
+	var err error
+	st.envExists, err = env.wait()
+	return st, err
+}
+
+// finishedOneOff are the app's one-off jobs that are Complete or Failed, by
+// the table's STATUS column; false when this kubectl prints none.
+func finishedOneOff(t release.Table, labels int, appname string) (jobList, bool) {
+	status := -1
+	for i, h := range t.Header[:labels] {
+		if h == "STATUS" {
+			status = i
+			break
+		}
+	}
+	if status < 0 {
+		return jobList{}, false
+	}
+	var l jobList
+	for _, row := range t.Rows {
+		if row[labels+len(release.Labels)] != appname || row[labels+len(release.Labels)+1] != "true" {
+			continue
+		}
+		switch row[status] {
+		case "Complete", "Failed":
+			var j jobItem
+			j.Metadata.Name = row[0][strings.Index(row[0], "/")+1:]
+			j.Status.Succeeded = 1 // finished: cleanJobs deletes it
+			l.Items = append(l.Items, j)
+		}
+	}
+	return l, true
+}
+
+func secretExists(ctx context.Context, r runner.Runner, name string) (bool, error) {
+	_, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"get", "secret", name, "-o", "name"}, Capture: true, Quiet: true})
+	var ee *runner.ExitError
+	if errors.As(err, &ee) {
+		return false, nil
+	}
+	return err == nil, err
+}
