@@ -66,8 +66,11 @@ func newRunningEnv(t *testing.T, appJSON string) *runningEnv {
 	os.MkdirAll(filepath.Join(dir, "chart"), 0o755)
 	os.WriteFile(filepath.Join(dir, "chart", "values.yaml"), []byte("appname: hello\ndeployments:\n  web: {}\n"), 0o644)
 	ios, _, out, errOut := iostreams.Test()
+	// The namespace comes from the kubeconfig kubectl would read.
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	os.WriteFile(kubeconfig, []byte("current-context: lab\ncontexts:\n- {name: lab, context: {namespace: ns1}}\n"), 0o600)
+	t.Setenv("KUBECONFIG", kubeconfig)
 	rec := &runner.Recorder{}
-	rec.On("kubectl config view --minify", "ns1", 0)
 	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,pods,ingresses -l app.kubernetes.io/name=hello -o json", appJSON, 0)
 	cluster := func(string) (*clusterconfig.Config, error) {
 		return &clusterconfig.Config{Cluster: "lab", Values: clusterconfig.Values{GrafanaURL: "https://grafana.example.com/d/x"}}, nil

@@ -23,6 +23,8 @@ type Pod struct {
 	Containers           []Container
 	// Reason is the pod-level reason (Evicted, ...) when there is one.
 	Reason, Message string
+	// Size is what its containers request and are limited to.
+	Size Sizing
 }
 
 // Container is one container's state.
@@ -232,9 +234,9 @@ func sortPods(pods []Pod) {
 type podJSON struct {
 	Metadata meta `json:"metadata"`
 	Spec     struct {
-		NodeName       string `json:"nodeName"`
-		Containers     []struct{ Name, Image string }
-		InitContainers []struct{ Name, Image string } `json:"initContainers"`
+		NodeName       string          `json:"nodeName"`
+		Containers     []containerSpec `json:"containers"`
+		InitContainers []containerSpec `json:"initContainers"`
 	} `json:"spec"`
 	Status struct {
 		Phase                 string            `json:"phase"`
@@ -243,6 +245,15 @@ type podJSON struct {
 		ContainerStatuses     []containerStatus `json:"containerStatuses"`
 		InitContainerStatuses []containerStatus `json:"initContainerStatuses"`
 	} `json:"status"`
+}
+
+type containerSpec struct {
+	Name      string `json:"name"`
+	Image     string `json:"image"`
+	Resources struct {
+		Requests map[string]string `json:"requests"`
+		Limits   map[string]string `json:"limits"`
+	} `json:"resources"`
 }
 
 type containerState struct {
@@ -279,12 +290,13 @@ func parsePod(raw []byte) (Pod, error) {
 	p.OwnerKind, p.OwnerName = j.Metadata.owner()
 	p.Containers = append(containers(j.Spec.InitContainers, j.Status.InitContainerStatuses, true),
 		containers(j.Spec.Containers, j.Status.ContainerStatuses, false)...)
+	p.Size = sizing(j.Spec.Containers)
 	return p, nil
 }
 
 // containers joins the spec (every container, in order) with the statuses
 // (missing while the pod is Pending).
-func containers(spec []struct{ Name, Image string }, statuses []containerStatus, init bool) []Container {
+func containers(spec []containerSpec, statuses []containerStatus, init bool) []Container {
 	byName := map[string]containerStatus{}
 	for _, s := range statuses {
 		byName[s.Name] = s

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"strings"
+	"sync"
 )
 
 // Recorder is the test double for Runner: it records each command line and
@@ -17,6 +18,7 @@ type Recorder struct {
 	// Cmds are the commands as given.
 	Cmds    []Cmd
 	answers []answer
+	mu      sync.Mutex // Run may be called from several goroutines
 }
 
 type answer struct {
@@ -47,6 +49,8 @@ func (r *Recorder) Run(_ context.Context, c Cmd) (Result, error) {
 	m.Keys = append(append([]string{}, m.Keys...), c.Mask.Keys...)
 	m.Values = append(append([]string{}, m.Values...), c.Mask.Values...)
 	line := CommandLine(m, c.Name, c.Args)
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.Lines = append(r.Lines, line)
 	r.Cmds = append(r.Cmds, c)
 	if c.Mutates && r.DryRun {
