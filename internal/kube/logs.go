@@ -97,3 +97,29 @@ func (c *Client) lastLogs(ctx context.Context, appname string, p Pod, n int) (li
 	lines, _ = c.LastLogLines(ctx, p.Name, container, n, false)
 	return lines, ""
 }
+
+// NoPodsSaid is what kubectl logs -l prints on stderr (and exits 0) when
+// the selector matches no pod.
+const NoPodsSaid = "No resources found"
+
+// LogsArgs are the kubectl logs arguments for every pod matching selector,
+// each line prefixed with its pod and container. kubectl asks for the
+// number of pods only to follow them all at once (--max-log-requests,
+// default 5); pods is that number (0 when not following).
+func LogsArgs(selector string, tail int, follow bool, pods int) []string {
+	args := []string{"logs", "-l", selector, "--prefix", "--tail=" + strconv.Itoa(tail)}
+	if follow {
+		args = append(args, "--max-log-requests="+strconv.Itoa(max(pods, 5)), "-f")
+	}
+	return args
+}
+
+// CountPods is how many pods match selector: one listing of their names,
+// far cheaper for lain than reading the whole app.
+func (c *Client) CountPods(ctx context.Context, selector string) (int, error) {
+	out, err := c.query(ctx, "get", "pods", "-l", selector, "-o", "name")
+	if err != nil {
+		return 0, err
+	}
+	return strings.Count(string(out), "\n"), nil
+}
