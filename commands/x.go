@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lain-cli/lain/completions"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/kube"
@@ -44,8 +45,9 @@ On a terminal the command gets it (kubectl exec -it).`,
   lain x web                       # a shell in a web pod
   lain x web -- ls -la /lain/app   # one command; its exit code is lain's
   lain x -- python manage.py shell`,
-		Args:              cobra.ArbitraryArgs,
-		ValidArgsFunction: runningProcs(f),
+		Args: cobra.ArbitraryArgs,
+		ValidArgsFunction: completions.FirstArg(completions.ProcsAndPods(runningAppDir, func() string { return f.KubeHome().Current() },
+			func() *kube.Client { return kube.New(f.Runner()) })),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.fillFrom(f); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -337,3 +338,52 @@ func ShortDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
+
+// RunningPodNames lists the running pods matching selector (not those
+// being deleted), each with its ready containers (for Tab completion). It
+// asks the API path itself (kubectl get --raw): kubectl then skips its
+// discovery of the API's resources, and only running pods are sent. The
+// request gives up after timeout, so a kubectl left behind by an
+// impatient shell ends soon too.
+func (c *Client) RunningPodNames(ctx context.Context, selector string, timeout time.Duration) ([]PodName, error) {
+	q := url.Values{"labelSelector": {selector}, "fieldSelector": {"status.phase=Running"}}
+	path := "/api/v1/namespaces/" + url.PathEscape(c.Namespace(ctx)) + "/pods?" + q.Encode()
+	out, err := c.query(ctx, "get", "--raw", path, "--request-timeout="+timeout.String())
+	if err != nil {
+		return nil, err
+	}
+	var list struct {
+		Items []struct {
+			Metadata struct {
+				Name              string `json:"name"`
+				DeletionTimestamp string `json:"deletionTimestamp"`
+			} `json:"metadata"`
+			Status struct {
+				ContainerStatuses []struct {
+					Ready bool `json:"ready"`
+				} `json:"containerStatuses"`
+			} `json:"status"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		return nil, fmt.Errorf("kubectl get --raw %s: unexpected output: %w", path, err)
+	}
+	var names []PodName
+	for _, p := range list.Items {
+		if p.Metadata.DeletionTimestamp != "" {
+			continue
+		}
+		ready := 0
+		for _, cs := range p.Status.ContainerStatuses {
+			if cs.Ready {
+				ready++
+			}
+		}
+		names = append(names, PodName{Name: p.Metadata.Name, Ready: fmt.Sprintf("%d/%d", ready, len(p.Status.ContainerStatuses))})
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i].Name < names[j].Name })
+	return names, nil
+}
+
+// PodName is a pod's name and how many of its containers are ready (1/1).
+type PodName struct{ Name, Ready string }
