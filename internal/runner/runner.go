@@ -24,6 +24,11 @@ type Cmd struct {
 	Mutates bool
 	// Capture collects stdout into Result.Stdout instead of streaming it.
 	Capture bool
+	// Stdout, when set, receives stdout as the command writes it (not the
+	// user's terminal, not Result.Stdout): for long-running queries whose
+	// output lain reads as it comes, such as a watch. With Capture, stderr
+	// is still collected into Result.Stderr rather than shown.
+	Stdout io.Writer
 	// Quiet runs a read-only query without printing it unless --verbose
 	// (used for lookups whose output lain digests itself, e.g. completion).
 	Quiet bool
@@ -152,6 +157,12 @@ func (r *Exec) Run(ctx context.Context, c Cmd) (Result, error) {
 	cmd.Stderr = errOut
 	if c.Capture {
 		cmd.Stdout, errOut.w = &stdout, &stderr
+	}
+	if c.Stdout != nil {
+		cmd.Stdout = c.Stdout
+		// Stopping a stream (ctx cancelled) must not hang on a pipe some
+		// leftover child still holds.
+		cmd.WaitDelay = time.Second
 	}
 	start := r.opts.Now()
 	err = cmd.Run()
