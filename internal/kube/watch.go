@@ -106,6 +106,23 @@ func (c *Client) WatchIn(ctx context.Context, namespace, kind, selector string, 
 	}
 }
 
+// ParsePod reads one pod's JSON, as Watch delivers it.
+func ParsePod(raw json.RawMessage) (Pod, error) { return parsePod(raw) }
+
+// List is what a caller polls instead of watching (when the watch broke):
+// the objects of kinds (comma-separated, as kubectl takes them:
+// "deployments,pods") matching selector, kind included, in one kubectl
+// call.
+func (c *Client) List(ctx context.Context, kinds, selector string) ([]json.RawMessage, error) {
+	var l struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := c.getJSON(ctx, &l, kinds, "-l", selector); err != nil {
+		return nil, err
+	}
+	return l.Items, nil
+}
+
 // errExpired is a watch whose resourceVersion the API server no longer
 // has (410 Gone).
 var errExpired = errors.New("resource version expired")

@@ -16,11 +16,11 @@ type Recorder struct {
 	// Lines are the commands as they would have been printed.
 	Lines []string
 	// Cmds are the commands as given.
-	Cmds    []Cmd
+	Cmds []Cmd
+	// Notes are what was said under --verbose (Note).
+	Notes   []string
 	answers []answer
-	// mu guards the fields above: streamed commands (watches) run
-	// concurrently.
-	mu sync.Mutex
+	mu      sync.Mutex // Run may be called from several goroutines
 }
 
 type answer struct {
@@ -95,6 +95,13 @@ func (r *Recorder) Run(ctx context.Context, c Cmd) (Result, error) {
 		}
 	}
 	return Result{}, nil
+}
+
+// Note records msg in Notes.
+func (r *Recorder) Note(msg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Notes = append(r.Notes, msg)
 }
 
 // String lists the recorded lines, for failure messages.

@@ -163,6 +163,7 @@ func (r *Exec) Run(ctx context.Context, c Cmd) (Result, error) {
 		// Stopping a stream (ctx cancelled) must not hang on a pipe some
 		// leftover child still holds.
 		cmd.WaitDelay = time.Second
+		endWithParent(cmd)
 	}
 	start := r.opts.Now()
 	err = cmd.Run()
@@ -204,4 +205,22 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, " | ")
+}
+
+// Noter is a Runner that can tell how lain went about its queries, under
+// --verbose only (a watch that broke and became polling, say).
+type Noter interface{ Note(msg string) }
+
+// Note tells msg through r when r is a Noter; other runners drop it.
+func Note(r Runner, msg string) {
+	if n, ok := r.(Noter); ok {
+		n.Note(msg)
+	}
+}
+
+// Note prints msg as a shell comment under --verbose.
+func (r *Exec) Note(msg string) {
+	if r.opts.Verbose {
+		fmt.Fprintf(r.opts.ErrOut, "# %s\n", msg)
+	}
 }
