@@ -19,6 +19,9 @@ type Pod struct {
 	Node     string
 	Created  time.Time
 	Deleting bool
+	// Unschedulable is the scheduler's message when no node can take the
+	// pod ("" otherwise).
+	Unschedulable string
 	// OwnerKind and OwnerName are the controller (ReplicaSet, Job, ...).
 	OwnerKind, OwnerName string
 	Containers           []Container
@@ -170,6 +173,19 @@ func (p Pod) Problem() string {
 	return strings.Join(parts, "; ")
 }
 
+type podCondition struct{ Type, Status, Reason, Message string }
+
+// unschedulable is the scheduler's message when it found no node for the
+// pod (condition PodScheduled False, reason Unschedulable).
+func unschedulable(conds []podCondition) string {
+	for _, c := range conds {
+		if c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable" {
+			return orDefault(c.Message, c.Reason)
+		}
+	}
+	return ""
+}
+
 func messageSuffix(m string) string {
 	if m = strings.TrimSpace(m); m != "" {
 		return ": " + firstLine(m)
@@ -245,6 +261,7 @@ type podJSON struct {
 		Message               string            `json:"message"`
 		ContainerStatuses     []containerStatus `json:"containerStatuses"`
 		InitContainerStatuses []containerStatus `json:"initContainerStatuses"`
+		Conditions            []podCondition    `json:"conditions"`
 	} `json:"status"`
 }
 
@@ -288,6 +305,7 @@ func parsePod(raw []byte) (Pod, error) {
 		Reason: j.Status.Reason, Message: j.Status.Message,
 	}
 	p.Created, _ = time.Parse(time.RFC3339, j.Metadata.CreationTimestamp)
+	p.Unschedulable = unschedulable(j.Status.Conditions)
 	p.OwnerKind, p.OwnerName = j.Metadata.owner()
 	p.Containers = append(containers(j.Spec.InitContainers, j.Status.InitContainerStatuses, true),
 		containers(j.Spec.Containers, j.Status.ContainerStatuses, false)...)
