@@ -106,9 +106,13 @@ func runStatus(ctx context.Context, o *StatusOptions) error {
 		if interval == 0 {
 			interval = 3 * time.Second
 		}
+		// One list plus a watch per kind, not a listing per refresh.
+		watchCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		collect, changed := c.Watch(watchCtx)
 		interrupted, err := statusview.Live(ctx, *o.Terminal, statusview.LiveOptions{
 			Title:    fmt.Sprintf("%s on cluster %s (namespace %s)", ra.app.Name, ra.cluster.Cluster, ra.namespace),
-			Interval: interval, Now: o.Now, Collect: c.Collect,
+			Interval: interval, Now: o.Now, Collect: collect, Changed: changed,
 		})
 		if interrupted {
 			return passExitCode(clierr.ExitInterrupted)

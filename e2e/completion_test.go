@@ -21,11 +21,13 @@ func TestCompletionOfPodNames(t *testing.T) {
 	a.waitPods("app.kubernetes.io/instance=hello-web", 2, "Running")
 	// Within 300 ms, or nothing: kubectl alone may take longer to start on
 	// a loaded machine (0.3-1 s on the shared 2-core lab), so the listing
-	// itself is checked with a longer bound.
+	// itself is checked with a longer bound. lain's own start takes up to
+	// 1 s there too: the bound on a whole run is loose, the 2 s run below
+	// shows the deadline is what ends it.
 	for i := 0; i < 3; i++ {
 		start := time.Now()
 		r := a.must("__complete", "x", "")
-		if took := time.Since(start); took > 800*time.Millisecond {
+		if took := time.Since(start); took > 1500*time.Millisecond {
 			t.Errorf("Tab took %s", took)
 		}
 		if n := strings.Count(r.Stdout, "\tpod, ready 1/1\n"); !strings.HasPrefix(r.Stdout, "web\nnightly\n") || (n != 0 && n != 2) {
@@ -77,13 +79,13 @@ func TestCompletionOfPodNames(t *testing.T) {
 			t.Errorf("a silent cluster: want the procs only, got %q", r.Stdout)
 		}
 		// 300 ms for the cluster, the rest for lain's own start on a busy machine.
-		if took > 800*time.Millisecond {
+		if took > 1500*time.Millisecond {
 			t.Errorf("a silent cluster: Tab took %s", took)
 		}
 	}
 	a.extraLainEnv = []string{"LAIN_COMPLETION_TIMEOUT=2s"}
 	start := time.Now()
-	if r := a.must("__complete", "x", ""); r.Stdout != "web\nnightly\n:4\n" || time.Since(start) > 3*time.Second || time.Since(start) < 2*time.Second {
+	if r := a.must("__complete", "x", ""); r.Stdout != "web\nnightly\n:4\n" || time.Since(start) > 3500*time.Millisecond || time.Since(start) < 2*time.Second {
 		t.Errorf("a silent cluster, 2 s allowed: %q after %s", r.Stdout, time.Since(start))
 	}
 }

@@ -105,7 +105,7 @@ spec:
 		took := time.Since(start)
 		n := strings.Count(r.Stdout, "\tpod, ready 1/1\n")
 		switch {
-		case bound == "" && took > 800*time.Millisecond:
+		case bound == "" && took > 1500*time.Millisecond: // lain's own start is up to 1 s on the loaded lab
 			t.Errorf("pod completion took %s", took)
 		case n != scalePods && (bound != "" || n != 0):
 			t.Errorf("pod completion (bound %q): %d of %d pods", bound, n, scalePods)

@@ -125,10 +125,21 @@ func (c *Client) AppState(ctx context.Context, appname string) (*App, error) {
 	var list struct {
 		Items []json.RawMessage `json:"items"`
 	}
-	if err := c.getJSON(ctx, &list, "deployments,statefulsets,cronjobs,jobs,pods,ingresses", "-l", AppSelector(appname)); err != nil {
+	if err := c.getJSON(ctx, &list, strings.Join(AppKinds(), ","), "-l", AppSelector(appname)); err != nil {
 		return nil, err
 	}
 	return parseApp(appname, list.Items)
+}
+
+// AppKinds are the kinds AppState reads, as kubectl names them.
+func AppKinds() []string {
+	return []string{"deployments", "statefulsets", "cronjobs", "jobs", "pods", "ingresses"}
+}
+
+// AppFromObjects is the app made of objects of AppKinds (each object's
+// JSON, kind included), as a watch of each kind keeps them.
+func AppFromObjects(appname string, objects []json.RawMessage) (*App, error) {
+	return parseApp(appname, objects)
 }
 
 type workloadJSON struct {

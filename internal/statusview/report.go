@@ -32,6 +32,8 @@ type Report struct {
 	MetricsNote string
 	Diagnoses   []kube.Diagnosis
 	URLs        []URLCheck
+	// Stale says why what is shown may be old (a watch is down), or "".
+	Stale string
 }
 
 // URLCheck is one ingress URL probed from this machine.
@@ -106,6 +108,7 @@ type Collector struct {
 	ProbeTimeout time.Duration
 
 	noMetrics string // set once kubectl top said there are no metrics
+	live      liveCache
 }
 
 // Collect looks at the app once. Only the main query failing is an error;
@@ -124,7 +127,11 @@ func (c *Collector) Collect(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.report(ctx, state, usage), nil
+	return c.report(ctx, state, usage, c.diagnose, c.probe), nil
+}
+
+func (c *Collector) diagnose(ctx context.Context, bad []kube.Pod) []kube.Diagnosis {
+	return c.Kube.Diagnose(ctx, c.App, bad, c.LogLines, c.Events)
 }
 
 func (c *Collector) defaults() {
@@ -167,7 +174,8 @@ func (c *Collector) top(ctx context.Context) topAnswer {
 // report completes a Report from what runs: the pods' sizes beside their
 // usage, what is wrong with the unhealthy ones, and the URLs' answers
 // (probed while the diagnoses are read).
-func (c *Collector) report(ctx context.Context, state *kube.App, usage topAnswer) *Report {
+func (c *Collector) report(ctx context.Context, state *kube.App, usage topAnswer,
+	diagnose func(context.Context, []kube.Pod) []kube.Diagnosis, probe func(context.Context, []kube.Ingress) []URLCheck) *Report {
 	r := &Report{App: c.App, Cluster: c.Cluster, Namespace: c.Namespace, Taken: c.Now(), State: state}
 	if !state.Deployed() {
 		return r
@@ -183,10 +191,10 @@ func (c *Collector) report(ctx context.Context, state *kube.App, usage topAnswer
 	probes.Add(1)
 	go func() {
 		defer probes.Done()
-		r.URLs = c.probe(ctx, state.Ingresses)
+		r.URLs = probe(ctx, state.Ingresses)
 	}()
 	if bad := state.Unhealthy(); len(bad) > 0 {
-		r.Diagnoses = c.Kube.Diagnose(ctx, c.App, bad, c.LogLines, c.Events)
+		r.Diagnoses = diagnose(ctx, bad)
 	}
 	probes.Wait()
 	return r
