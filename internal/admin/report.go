@@ -94,7 +94,7 @@ func (c Collector) Collect(ctx context.Context) (*Report, error) {
 	wg.Add(2)
 	go func() { defer wg.Done(); nodes, nodesErr = c.Kube.BadNodes(ctx) }()
 	go func() { defer wg.Done(); ings, ingErr = c.Kube.Ingresses(ctx, true) }()
-	pods, podsErr := c.Kube.Pods(ctx, true)
+	pods, podsErr := c.Kube.StatusPods(ctx, true)
 	wg.Wait()
 	switch {
 	case forbidden(nodesErr):
@@ -109,7 +109,7 @@ func (c Collector) Collect(ctx context.Context) (*Report, error) {
 		// The ingresses too, so that both say the same scope.
 		wg.Add(1)
 		go func() { defer wg.Done(); ings, ingErr = c.Kube.Ingresses(ctx, false) }()
-		pods, podsErr = c.Kube.Pods(ctx, false)
+		pods, podsErr = c.Kube.StatusPods(ctx, false)
 		wg.Wait()
 	}
 	if podsErr != nil {

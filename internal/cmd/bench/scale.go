@@ -27,8 +27,10 @@ type scaleRow struct {
 	anyExit     bool          // its exit code reports the cluster (admin status), not a failure
 	maxRatio    float64       // 0: no ratio budget
 	maxAbs      time.Duration // 0: no absolute budget
+	answer      string        // count the runs whose stdout holds this (a completion that answered)
 	lainT, kubT []time.Duration
 	rssKiB      []int64
+	answered    int
 }
 
 func runScale(lain string, runs int, app string) error {
@@ -63,12 +65,19 @@ func runScale(lain string, runs int, app string) error {
 			kubectl: [][]string{{"logs", "deployment/" + app + "-web", "--tail=1"}}},
 		{name: `complete proc names`, lain: []string{"__complete", "logs", ""}, maxAbs: 300 * time.Millisecond,
 			kubectl: [][]string{{"get", "deployments,statefulsets", "-l", sel, "-o", "name"}}},
+		// 300 ms to ask the cluster, then nothing; lain's own start (the
+		// row above, ~30-70 ms) and slack on top.
+		{name: `complete pod names`, lain: []string{"__complete", "x", ""}, maxAbs: 450 * time.Millisecond, answer: "\tpod, ready ",
+			kubectl: [][]string{{"get", "pods", "-l", sel, "-o", "name"}}},
 		{name: "lain admin status -s", lain: []string{"admin", "status", "-s"}, anyExit: true,
 			kubectl: [][]string{{"get", "pods", "-A"}, {"get", "events", "-A"}}},
 	}
 	for i := 0; i < runs; i++ {
 		for _, r := range rows {
-			d, rss, err := timeLain(lainAbs, appDir, home, r.lain, r.firstLine)
+			d, rss, out, err := timeLain(lainAbs, appDir, home, r.lain, r.firstLine)
+			if r.answer != "" && strings.Contains(out, r.answer) {
+				r.answered++
+			}
 			var exit *exec.ExitError
 			if r.anyExit && errors.As(err, &exit) {
 				err = nil
@@ -79,7 +88,7 @@ func runScale(lain string, runs int, app string) error {
 			r.lainT, r.rssKiB = append(r.lainT, d), append(r.rssKiB, rss)
 			var kt time.Duration
 			for _, k := range r.kubectl {
-				d, _, err := timeCmd(appDir, home, "kubectl", k)
+				d, _, _, err := timeCmd(appDir, home, "kubectl", k)
 				if err != nil {
 					return fmt.Errorf("kubectl %s: %w", strings.Join(k, " "), err)
 				}
@@ -108,6 +117,9 @@ func runScale(lain string, runs int, app string) error {
 				verdict += "  OVER BUDGET"
 				failed = true
 			}
+		}
+		if r.answer != "" {
+			verdict += fmt.Sprintf("  (answered in %d of %d runs, else nothing)", r.answered, len(r.lainT))
 		}
 		fmt.Printf("%-26s %9s %9s %6.2fx %5.1f MiB %s\n", r.name, l.Round(time.Millisecond), k.Round(time.Millisecond),
 			ratio, float64(medianInt(r.rssKiB))/1024, verdict)
@@ -179,7 +191,8 @@ func countPods(home string, args ...string) (int, error) {
 	return strings.Count(string(out), "\n"), nil
 }
 
-func timeCmd(dir, home, name string, args []string) (time.Duration, int64, error) {
+// timeCmd runs a command to its end: its time, peak RSS and output.
+func timeCmd(dir, home, name string, args []string) (time.Duration, int64, string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -188,15 +201,15 @@ func timeCmd(dir, home, name string, args []string) (time.Duration, int64, error
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	hwm := watchHWM(cmd.Process.Pid)
 	err := cmd.Wait()
 	d, peak := time.Since(start), hwm()
 	if err != nil {
-		return d, peak, fmt.Errorf("%w\n%s", err, tail([]byte(out.String())))
+		return d, peak, out.String(), fmt.Errorf("%w\n%s", err, tail([]byte(out.String())))
 	}
-	return d, peak, nil
+	return d, peak, out.String(), nil
 }
 
 // watchHWM samples the process's own peak RSS (VmHWM in /proc, Linux)
@@ -228,7 +241,7 @@ func watchHWM(pid int) func() int64 {
 }
 
 // timeLain times lain to exit, or to its first stdout line (then stops it).
-func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Duration, int64, error) {
+func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Duration, int64, string, error) {
 	if !firstLine {
 		return timeCmd(dir, home, lain, args)
 	}
@@ -236,11 +249,11 @@ func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Durat
 	cmd.Dir, cmd.Env = dir, scaleEnv(home)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	hwm := watchHWM(cmd.Process.Pid)
 	sc := bufio.NewScanner(out)
@@ -250,9 +263,9 @@ func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Durat
 	cmd.Process.Kill()
 	cmd.Wait()
 	if !got {
-		return 0, 0, fmt.Errorf("no line on stdout")
+		return 0, 0, "", fmt.Errorf("no line on stdout")
 	}
-	return d, peak, nil
+	return d, peak, sc.Text(), nil
 }
 
 func tail(b []byte) string {
