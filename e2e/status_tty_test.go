@@ -38,7 +38,7 @@ func startInTmux(t *testing.T, a *liveApp, args string) *statusScreen {
 	s := &statusScreen{t: t, dir: t.TempDir()}
 	var script strings.Builder
 	script.WriteString("#!/bin/sh\n")
-	for _, kv := range labEnv(a.home, []string{"TERM=xterm-256color", "CI="}) {
+	for _, kv := range labEnv(a.home, append([]string{"TERM=xterm-256color", "CI="}, a.extraLainEnv...)) {
 		if k, v, ok := strings.Cut(kv, "="); ok && regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(k) {
 			fmt.Fprintf(&script, "export %s=%s\n", k, shellQuote(v))
 		}
