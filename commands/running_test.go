@@ -71,7 +71,8 @@ func newRunningEnv(t *testing.T, appJSON string) *runningEnv {
 	os.WriteFile(kubeconfig, []byte("current-context: lab\ncontexts:\n- {name: lab, context: {namespace: ns1}}\n"), 0o600)
 	t.Setenv("KUBECONFIG", kubeconfig)
 	rec := &runner.Recorder{}
-	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,pods,ingresses -l app.kubernetes.io/name=hello -o json", appJSON, 0)
+	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,ingresses -l app.kubernetes.io/name=hello -o json", appJSON, 0)
+	rec.On("kubectl get --raw '/api/v1/namespaces/", appJSON, 0) // the pods
 	cluster := func(string) (*clusterconfig.Config, error) {
 		return &clusterconfig.Config{Cluster: "lab", Values: clusterconfig.Values{GrafanaURL: "https://grafana.example.com/d/x"}}, nil
 	}

@@ -34,7 +34,8 @@ func TestUsageAgainstRequestsAndLimits(t *testing.T) {
 	sizedJSON, _ := json.Marshal(list)
 	sized := string(sizedJSON)
 	rec := &runner.Recorder{}
-	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,pods,ingresses -l app.kubernetes.io/name=hello -o json", sized, 0)
+	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,ingresses -l app.kubernetes.io/name=hello -o json", sized, 0)
+	rec.On("kubectl get --raw '/api/v1/namespaces/", sized, 0) // the pods
 	rec.On("kubectl top pod -l app.kubernetes.io/name=hello --no-headers", "hello-web-766ff6df9c-gk9vj   400m   900Mi\nhello-web-766ff6df9c-mlv85   401m   950Mi\nhello-bad-6989fd8478-wfzsz   0m   0Mi\n", 0)
 	c, _ := collector(t) // for its HTTP stub
 	c.Kube = kube.New(rec)
