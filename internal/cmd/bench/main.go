@@ -31,6 +31,7 @@ func main() {
 	scale := flag.Bool("scale", false, "also measure the cluster commands on the lab's scale fixture (scripts/lab scale-fixture up)")
 	scaleRuns := flag.Int("scale-runs", 5, "runs of each scale probe")
 	scaleApp := flag.String("scale-app", "app0", "the fixture app the per-app probes use")
+	scaleNS := flag.String("scale-ns", FixtureNS, "the namespace of that app")
 	flag.Parse()
 	var err error
 	if *runs > 0 {
@@ -38,7 +39,7 @@ func main() {
 	}
 	if *scale {
 		// Measured even when the start-up table failed: both are reported.
-		if serr := runScale(*lain, *scaleRuns, *scaleApp); serr != nil {
+		if serr := runScale(*lain, *scaleRuns, *scaleApp, *scaleNS); serr != nil {
 			err = errors.Join(err, serr)
 		}
 	}

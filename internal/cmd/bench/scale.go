@@ -17,7 +17,9 @@ import (
 // (scripts/lab scale-fixture up). Both sides run interleaved in one run, so
 // the ratio is what is judged; absolute times are for reading growth.
 
-const fixtureNS = "lain-scale-apps" // scripts/lab SCALE_NS_PREFIX-apps
+// FixtureNS is the namespace of the fixture's apps (scripts/lab
+// SCALE_NS_PREFIX-apps); -scale-ns picks another.
+const FixtureNS = "lain-scale-apps"
 
 type scaleRow struct {
 	name        string
@@ -33,7 +35,7 @@ type scaleRow struct {
 	answered    int
 }
 
-func runScale(lain string, runs int, app string) error {
+func runScale(lain string, runs int, app, ns string) error {
 	lainAbs, err := filepath.Abs(lain)
 	if err != nil {
 		return err
@@ -43,11 +45,11 @@ func runScale(lain string, runs int, app string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	home, appDir, err := scaleSetup(lainAbs, dir, app)
+	home, appDir, err := scaleSetup(lainAbs, dir, app, ns)
 	if err != nil {
 		return err
 	}
-	pods, err := countPods(home, "-n", fixtureNS, "-l", "app.kubernetes.io/name="+app)
+	pods, err := countPods(home, "-n", ns, "-l", "app.kubernetes.io/name="+app)
 	if err != nil {
 		return err
 	}
@@ -97,7 +99,11 @@ func runScale(lain string, runs int, app string) error {
 			r.kubT = append(r.kubT, kt)
 		}
 	}
-	fmt.Printf("\nscale: app %s has %d pods in %s; %d pods in all namespaces; median of %d runs\n", app, pods, fixtureNS, all, runs)
+	inNS, err := countPods(home, "-n", ns)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nscale: app %s has %d pods in %s (%d in all there); %d pods in all namespaces; median of %d runs\n", app, pods, ns, inNS, all, runs)
 	fmt.Printf("%-26s %9s %9s %7s %9s %s\n", "probe", "lain", "kubectl", "ratio", "peak RSS", "budget")
 	failed := false
 	for _, r := range rows {
@@ -132,7 +138,7 @@ func runScale(lain string, runs int, app string) error {
 
 // scaleSetup makes a user HOME whose kubeconfig points at the fixture's
 // namespace (lain use lab) and an app dir for app (examples/hello renamed).
-func scaleSetup(lain, dir, app string) (home, appDir string, err error) {
+func scaleSetup(lain, dir, app, ns string) (home, appDir string, err error) {
 	kc := os.Getenv("LAB_KUBECONFIG")
 	if kc == "" {
 		return "", "", fmt.Errorf(`LAB_KUBECONFIG is unset: run under eval "$(scripts/lab env)" with the scale fixture up (scripts/lab scale-fixture up)`)
@@ -141,7 +147,7 @@ func scaleSetup(lain, dir, app string) (home, appDir string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	cfg := strings.Replace(string(data), "\n    namespace: default\n", "\n    namespace: "+fixtureNS+"\n", 1)
+	cfg := strings.Replace(string(data), "\n    namespace: default\n", "\n    namespace: "+ns+"\n", 1)
 	home = filepath.Join(dir, "home")
 	if err := os.MkdirAll(filepath.Join(home, ".kube"), 0o700); err != nil {
 		return "", "", err
