@@ -74,10 +74,11 @@ func runLogs(ctx context.Context, o *LogsOptions) error {
 	if err != nil {
 		return err
 	}
-	// A proc of the chart (or the whole app) is read at once, without
-	// listing the app first; only when kubectl finds no pod does lain look
-	// at what runs, to say why.
-	if sel, ok := localLogsSelector(ra, o.Proc); ok && !o.Kibana {
+	// A proc of the chart (or the whole app) is read at once with kubectl,
+	// without listing the app first; only when kubectl finds no pod does
+	// lain look at what runs, to say why. stern, which says nothing when
+	// there is no pod, is started after that look.
+	if sel, ok := localLogsSelector(ra, o.Proc); ok && !o.Kibana && !o.Stern {
 		if sel.cronjob {
 			fmt.Fprintf(o.IO.ErrOut, "note: Jobs are cleaned up after a while; older runs' logs are in Kibana%s\n", kibanaHint(ra, sel.proc))
 		}
