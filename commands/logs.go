@@ -1,12 +1,14 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/dashboards"
@@ -68,11 +70,27 @@ from the cluster's kibana value: older logs than the pods keep are there.`,
 }
 
 func runLogs(ctx context.Context, o *LogsOptions) error {
-	ra, st, err := o.LoadDeployed(ctx)
+	ra, err := o.Load(ctx)
 	if err != nil {
 		return err
 	}
-	selector, proc := kube.AppSelector(ra.App.Name), ""
+	// A proc of the chart (or the whole app) is read at once with kubectl,
+	// without listing the app first; only when kubectl finds no pod does
+	// lain look at what runs, to say why. stern, which says nothing when
+	// there is no pod, is started after that look.
+	if sel, ok := localLogsSelector(ra, o.Proc); ok && !o.Kibana && !o.Stern {
+		if sel.cronjob {
+			fmt.Fprintf(o.IO.ErrOut, "note: Jobs are cleaned up after a while; older runs' logs are in Kibana%s\n", kibanaHint(ra, sel.proc))
+		}
+		if found, err := streamLogs(ctx, o, ra, sel); found || err != nil {
+			return err
+		}
+	}
+	st, err := ra.DeployedState(ctx)
+	if err != nil {
+		return err
+	}
+	sel := logsSelector{selector: kube.AppSelector(ra.App.Name)}
 	if o.Proc != "" {
 		name, ok := ra.InstanceName(st, o.Proc)
 		if !ok {
@@ -80,44 +98,81 @@ func runLogs(ctx context.Context, o *LogsOptions) error {
 				"lain logs PROC   # or lain logs, for every proc")
 		}
 		w, _ := st.Workload(name)
-		selector, proc = kube.InstanceSelector(ra.App.Name, name), ra.ProcOf(name)
+		sel = logsSelector{selector: kube.InstanceSelector(ra.App.Name, name), proc: ra.ProcOf(name)}
 		if w.Kind == "CronJob" {
 			// A cronjob's pods carry its name as their instance too.
-			fmt.Fprintf(o.IO.ErrOut, "note: Jobs are cleaned up after a while; older runs' logs are in Kibana%s\n", kibanaHint(ra, proc))
+			fmt.Fprintf(o.IO.ErrOut, "note: Jobs are cleaned up after a while; older runs' logs are in Kibana%s\n", kibanaHint(ra, sel.proc))
 		}
 	}
 	if o.Kibana {
-		url := dashboards.Kibana(ra.Config.Values.Kibana, ra.App.Release, proc)
+		url := dashboards.Kibana(ra.Config.Values.Kibana, ra.App.Release, sel.proc)
 		if url == "" {
 			return clierr.Of(clierr.ClusterConfig, fmt.Sprintf("cluster %s has no kibana in its cluster values", ra.Config.Cluster), "lain logs "+o.Proc+"   # kubectl logs instead")
 		}
 		fmt.Fprintln(o.IO.Out, url)
 		return nil
 	}
-	pods := 0
 	for _, w := range st.Workloads {
-		if proc == "" || w.Name == ra.App.Release+"-"+proc || w.Name == o.Proc {
-			pods += len(w.Pods)
+		if sel.proc == "" || w.Name == ra.App.Release+"-"+sel.proc || w.Name == o.Proc {
+			sel.pods += len(w.Pods)
 		}
 	}
-	if pods == 0 {
-		return clierr.Of(clierr.NotFound, fmt.Sprintf("no pods of %s on cluster %s right now", orAll(o.Proc, ra.App.Name), ra.Config.Cluster), "lain status   # what runs, and what is wrong")
+	if sel.pods > 0 {
+		if found, err := streamLogs(ctx, o, ra, sel); found || err != nil {
+			return err
+		}
 	}
+	return clierr.Of(clierr.NotFound, fmt.Sprintf("no pods of %s on cluster %s right now", orAll(o.Proc, ra.App.Name), ra.Config.Cluster), "lain status   # what runs, and what is wrong")
+}
+
+// logsSelector is the pods lain logs reads.
+type logsSelector struct {
+	selector string
+	proc     string // "" for the whole app
+	cronjob  bool
+	pods     int // how many there are; 0: not known yet
+}
+
+// localLogsSelector is the selector of PROC (or of the app) from the
+// chart's values alone; false when PROC is not a proc there (a workload's
+// full name, say), which only the cluster can tell.
+func localLogsSelector(ra *cmdutil.RunningApp, proc string) (logsSelector, bool) {
+	if proc == "" {
+		return logsSelector{selector: kube.AppSelector(ra.App.Name)}, true
+	}
+	for _, p := range app.Procs(ra.Values) {
+		if p.Name == proc {
+			return logsSelector{selector: kube.InstanceSelector(ra.App.Name, ra.App.Release+"-"+proc), proc: proc, cronjob: p.Kind == "cronjobs"}, true
+		}
+	}
+	return logsSelector{}, false
+}
+
+// streamLogs runs kubectl logs (or stern) on the selected pods; found is
+// false when kubectl found none. Only following needs their number first.
+func streamLogs(ctx context.Context, o *LogsOptions, ra *cmdutil.RunningApp, sel logsSelector) (found bool, err error) {
 	tail := strconv.Itoa(o.Tail)
 	if o.Stern {
-		args := []string{"--selector", selector, "--tail", tail}
+		args := []string{"--selector", sel.selector, "--tail", tail}
 		if !o.Follow {
 			args = append(args, "--no-follow")
 		}
 		_, err := o.Runner.Run(ctx, runner.Cmd{Name: "stern", Args: args})
-		return logsError(err, ra, proc)
+		return true, logsError(err, ra, sel.proc)
 	}
-	args := []string{"logs", "-l", selector, "--prefix", "--tail=" + tail, "--max-log-requests=" + strconv.Itoa(max(pods, 5))}
-	if o.Follow {
-		args = append(args, "-f")
+	if o.Follow && sel.pods == 0 {
+		if sel.pods, err = ra.Kube.CountPods(ctx, sel.selector); err != nil {
+			return false, ra.AskError(err)
+		}
+		if sel.pods == 0 {
+			return false, nil
+		}
 	}
-	_, err = o.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: args})
-	return logsError(err, ra, proc)
+	res, err := o.Runner.Run(ctx, runner.Cmd{Name: "kubectl", Args: kube.LogsArgs(sel.selector, o.Tail, o.Follow, sel.pods)})
+	if err == nil && bytes.Contains(res.Stderr, []byte(kube.NoPodsSaid)) {
+		return false, nil
+	}
+	return true, logsError(err, ra, sel.proc)
 }
 
 func logsError(err error, ra *cmdutil.RunningApp, proc string) error {

@@ -67,9 +67,13 @@ func newRunningEnv(t *testing.T, appJSON string) *runningEnv {
 	os.MkdirAll(filepath.Join(dir, "chart"), 0o755)
 	os.WriteFile(filepath.Join(dir, "chart", "values.yaml"), []byte("appname: hello\ndeployments:\n  web: {}\n"), 0o644)
 	ios, _, out, errOut := iostreams.Test()
+	// The namespace comes from the kubeconfig kubectl would read.
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	os.WriteFile(kubeconfig, []byte("current-context: lab\ncontexts:\n- {name: lab, context: {namespace: ns1}}\n"), 0o600)
+	t.Setenv("KUBECONFIG", kubeconfig)
 	rec := &runner.Recorder{}
-	rec.On("kubectl config view --minify", "ns1", 0)
-	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,pods,ingresses -l app.kubernetes.io/name=hello -o json", appJSON, 0)
+	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,ingresses -l app.kubernetes.io/name=hello -o json", appJSON, 0)
+	rec.On("kubectl get --raw '/api/v1/namespaces/", appJSON, 0) // the pods
 	cluster := func(string) (*clusterconfig.Config, error) {
 		return &clusterconfig.Config{Cluster: "lab", Values: clusterconfig.Values{GrafanaURL: "https://grafana.example.com/d/x"}}, nil
 	}
@@ -107,12 +111,24 @@ func TestStatusSimpleExitCodes(t *testing.T) {
 
 func TestLogsCommandLine(t *testing.T) {
 	e := newRunningEnv(t, healthyOnly(t))
+	// A proc of the chart: its pods counted (to follow them all), then
+	// read, without listing the whole app first.
+	e.rec.On("kubectl get pods -l app.kubernetes.io/name=hello,app.kubernetes.io/instance=hello-web -o name", "pod/hello-web-1\npod/hello-web-2\n", 0)
 	if err := runLogs(context.Background(), &LogsOptions{AppOnCluster: e.o, Proc: "web", Tail: 20, Follow: true}); err != nil {
 		t.Fatal(err)
 	}
-	last := e.rec.Lines[len(e.rec.Lines)-1]
-	if last != "kubectl logs -l app.kubernetes.io/name=hello,app.kubernetes.io/instance=hello-web --prefix --tail=20 --max-log-requests=5 -f" || e.rec.Cmds[len(e.rec.Cmds)-1].Capture {
-		t.Fatalf("%q", last)
+	want := "kubectl get pods -l app.kubernetes.io/name=hello,app.kubernetes.io/instance=hello-web -o name\n" +
+		"kubectl logs -l app.kubernetes.io/name=hello,app.kubernetes.io/instance=hello-web --prefix --tail=20 --max-log-requests=5 -f"
+	if got := e.rec.String(); got != want || e.rec.Cmds[len(e.rec.Cmds)-1].Capture {
+		t.Fatalf("%q", got)
+	}
+	// Not following: kubectl logs at once.
+	e.rec.Lines = nil
+	if err := runLogs(context.Background(), &LogsOptions{AppOnCluster: e.o, Tail: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rec.String(); got != "kubectl logs -l app.kubernetes.io/name=hello --prefix --tail=1" {
+		t.Fatalf("%q", got)
 	}
 	if err := runLogs(context.Background(), &LogsOptions{AppOnCluster: e.o, Tail: 5, Stern: true}); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,9 +106,13 @@ func runStatus(ctx context.Context, o *StatusOptions) error {
 		if interval == 0 {
 			interval = 3 * time.Second
 		}
+		// One list plus a watch per kind, not a listing per refresh.
+		watchCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		collect, changed := c.Watch(watchCtx)
 		interrupted, err := statusview.Live(ctx, *o.Terminal, statusview.LiveOptions{
 			Title:    fmt.Sprintf("%s on cluster %s (namespace %s)", ra.App.Name, ra.Config.Cluster, ra.Namespace),
-			Interval: interval, Now: o.Now, Collect: c.Collect,
+			Interval: interval, Now: o.Now, Collect: collect, Changed: changed,
 		})
 		if interrupted {
 			return clierr.PassExitCode(clierr.ExitInterrupted)
@@ -136,4 +141,12 @@ func runStatus(ctx context.Context, o *StatusOptions) error {
 		return &clierr.Error{Kind: clierr.ReleaseFailed, Msg: r.Summary(), Next: next}
 	}
 	return nil
+}
+
+// procOfInstance is the proc name of a workload (<release>-<proc>).
+func procOfInstance(ra *cmdutil.RunningApp, instance string) string {
+	if p, ok := strings.CutPrefix(instance, ra.App.Release+"-"); ok && p != "" {
+		return p
+	}
+	return instance
 }

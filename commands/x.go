@@ -45,7 +45,7 @@ On a terminal the command gets it (kubectl exec -it).`,
   lain x web -- ls -la /lain/app   # one command; its exit code is lain's
   lain x -- python manage.py shell`,
 		Args:              cobra.ArbitraryArgs,
-		ValidArgsFunction: f.FirstProcCompletion(),
+		ValidArgsFunction: f.FirstProcOrPodCompletion(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Fill(f); err != nil {
 				return err
@@ -57,6 +57,14 @@ On a terminal the command gets it (kubectl exec -it).`,
 		},
 	}
 	return cmd
+}
+
+// splitAtDash separates the arguments before and after --.
+func splitAtDash(cmd *cobra.Command, args []string) (before, after []string) {
+	if d := cmd.ArgsLenAtDash(); d >= 0 {
+		return args[:d], args[d:]
+	}
+	return args, nil
 }
 
 func runX(ctx context.Context, o *XOptions) error {

@@ -19,7 +19,7 @@ func CronJobs(appDir func() string, client func() *kube.Client) Func {
 		if err != nil || a.Name == "" {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		items := Bounded(completionCtx(cmd), ClusterTimeout, func(ctx context.Context) ([]string, error) {
+		items := Bounded(completionCtx(cmd), Timeout(), func(ctx context.Context) ([]string, error) {
 			cjs, err := client().CronJobs(ctx, a.Name)
 			if err != nil {
 				return nil, err
@@ -43,7 +43,7 @@ func SecretFiles(appDir func() string, client func() *kube.Client) Func {
 		if err != nil || a.Name == "" {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		items := Bounded(completionCtx(cmd), ClusterTimeout, func(ctx context.Context) ([]string, error) {
+		items := Bounded(completionCtx(cmd), Timeout(), func(ctx context.Context) ([]string, error) {
 			return client().SecretKeys(ctx, a.Name+"-secret")
 		})
 		return Filter(items, toComplete), cobra.ShellCompDirectiveNoFileComp

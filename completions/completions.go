@@ -1,11 +1,13 @@
 // Package completions holds the Tab-completion helpers the commands register
 // (ValidArgsFunction, RegisterFlagCompletionFunc). A completion must answer
 // fast: it never runs the update check, and anything that asks the cluster
-// or a registry goes through Bounded, which gives up after ClusterTimeout.
+// or a registry goes through Bounded, which gives up after Timeout()
+// (ClusterTimeout, 300 ms, unless $LAIN_COMPLETION_TIMEOUT says otherwise).
 package completions
 
 import (
 	"context"
+	"os"
 	"strings"
 	"time"
 
@@ -15,6 +17,21 @@ import (
 // ClusterTimeout bounds a completion that must ask the cluster or a registry:
 // past it, Tab offers nothing rather than hanging the shell.
 const ClusterTimeout = 300 * time.Millisecond
+
+// TimeoutEnv names the variable that sets another bound than ClusterTimeout
+// (a Go duration, 2s): for a cluster behind a slow link, where waiting is
+// better than nothing, or tests on a loaded machine.
+const TimeoutEnv = "LAIN_COMPLETION_TIMEOUT"
+
+// Timeout is how long a completion may ask the cluster or a registry:
+// ClusterTimeout, or $LAIN_COMPLETION_TIMEOUT (1ms to 1m; anything else is
+// ignored).
+func Timeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(TimeoutEnv)); err == nil && d >= time.Millisecond && d <= time.Minute {
+		return d
+	}
+	return ClusterTimeout
+}
 
 // Func is cobra's completion function type.
 type Func = func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective)

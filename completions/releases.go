@@ -3,7 +3,6 @@ package completions
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -15,7 +14,7 @@ type ReleaseLister func(ctx context.Context) ([]string, error)
 // 300 ms (nothing when it is slow or unreachable).
 func Releases(list ReleaseLister) Func {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		names := Bounded(ctxOf(cmd), 300*time.Millisecond, list)
+		names := Bounded(ctxOf(cmd), Timeout(), list)
 		return Filter(names, toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
 }

@@ -19,7 +19,7 @@ const imageTagKey = "imageTag="
 // from the registry within ClusterTimeout, else nothing.
 func ImageTags(list TagLister) Func {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		tags := Bounded(ctxOf(cmd), ClusterTimeout, list)
+		tags := Bounded(ctxOf(cmd), Timeout(), list)
 		return Filter(tags, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 	}
 }
@@ -36,7 +36,7 @@ func SetImageTag(list TagLister) Func {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var out []string
-		for _, t := range Bounded(ctxOf(cmd), ClusterTimeout, list) {
+		for _, t := range Bounded(ctxOf(cmd), Timeout(), list) {
 			out = append(out, imageTagKey+t)
 		}
 		return Filter(out, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder

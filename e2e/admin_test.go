@@ -758,8 +758,9 @@ func TestAdminStatusFullScreen(t *testing.T) {
 	})
 	tm.Keys("q")
 	Eventually(t, 10*time.Second, "lain to exit", func() error {
-		if _, err := os.Stat(filepath.Join(dir, "after")); err != nil {
-			return err
+		// The shell creates the file before stty writes it.
+		if b, err := os.ReadFile(filepath.Join(dir, "after")); err != nil || len(b) == 0 {
+			return fmt.Errorf("no terminal settings after lain yet (%v)", err)
 		}
 		return nil
 	})

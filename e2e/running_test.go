@@ -155,6 +155,37 @@ func TestStatusSimpleHealthy(t *testing.T) {
 	if strings.Contains(r.Stdout, "\x1b") {
 		t.Errorf("escape sequences in plain output: %q", r.Stdout)
 	}
+	statusFollowsKubeconfigList(t, a)
+}
+
+// lain reads the namespace from the kubeconfig itself (no kubectl config
+// view): with several files in KUBECONFIG it must pick the namespace
+// kubectl picks. Here the first file names the current context; a second
+// file's context without a namespace means "default" (where the app is
+// not), defined before the user's own file it wins over it.
+func statusFollowsKubeconfigList(t *testing.T, a *liveApp) {
+	dir := t.TempDir()
+	own := filepath.Join(a.home, ".kube", "config")
+	pick := filepath.Join(dir, "pick")
+	noNS := filepath.Join(dir, "no-namespace")
+	WriteFiles(t, dir, map[string]string{"pick": "current-context: lab\n", "no-namespace": "contexts:\n- name: lab\n  context: {cluster: lab, user: lab-admin}\n"})
+	list := func(files ...string) string { return "KUBECONFIG=" + strings.Join(files, string(os.PathListSeparator)) }
+	for _, tc := range []struct{ env, ns string }{
+		{list(pick, filepath.Join(dir, "missing"), own), a.ns},
+		{list(pick, noNS, own), "default"},
+	} {
+		k := Run(t, "kubectl", Cmd{Args: []string{"config", "view", "--minify", "-o", "jsonpath={..namespace}"}, Home: a.home, Env: []string{tc.env}})
+		if got := strings.TrimSpace(k.Stdout); got != tc.ns && !(got == "" && tc.ns == "default") {
+			t.Fatalf("%s: kubectl's namespace is %q, not %q: the test is wrong", tc.env, got, tc.ns)
+		}
+		r := Lain(t, Cmd{Args: []string{"status", "-s"}, Dir: a.dir, Home: a.home, Env: []string{tc.env}})
+		if !strings.Contains(r.Stdout+r.Stderr, "namespace "+tc.ns+")") {
+			t.Errorf("%s: want namespace %s, as kubectl: %s", tc.env, tc.ns, r)
+		}
+		if strings.Contains(r.Stderr, "config view") {
+			t.Errorf("lain ran kubectl config view: %s", r)
+		}
+	}
 }
 
 // A crash-looping app: exit 1, the pods' status, what is wrong with them,
@@ -213,6 +244,11 @@ func TestLogsFromTwoPodsOfAProc(t *testing.T) {
 	}
 	wantAll(t, r.Stderr, "$ kubectl logs -l app.kubernetes.io/name=hello,app.kubernetes.io/instance=hello-web --prefix --tail=5")
 
+	// A proc of the chart that has no pod right now: kubectl finds none,
+	// then lain says why.
+	if r := a.lain("logs", "nightly"); r.Code != 1 || !strings.Contains(r.Stderr, "no pods of proc nightly on cluster lab right now") {
+		t.Errorf("a cronjob that never ran: %s", r)
+	}
 	if r := a.lain("logs", "nope"); r.Code != 2 || !strings.Contains(r.Stderr, `hello has no proc "nope" on cluster lab (it has: web, nightly)`) {
 		t.Errorf("unknown proc: %s", r)
 	}

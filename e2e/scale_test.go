@@ -13,8 +13,8 @@ import (
 // covered; make bench SCALE=1 measures the large sizes (docs/performance.md).
 const scalePods = 500
 
-// TestScaleStatusWaitCompletion: status -s, wait and proc completion on an
-// app with 500 pods. The pods run on kwok nodes of the test's own (tainted,
+// TestScaleStatusWaitCompletion: status -s, wait, proc and pod completion
+// on an app with 500 pods. The pods run on kwok nodes of the test's own (tainted,
 // so no other test's pods land there; lab-node holds only 110 pods).
 func TestScaleStatusWaitCompletion(t *testing.T) {
 	ns := Namespace(t)
@@ -95,5 +95,21 @@ spec:
 	}
 	if r := lain("__complete", "logs", ""); r.Code != 0 || !strings.HasPrefix(r.Stdout, "web\n") {
 		t.Errorf("completion of proc names: want web first: %s", r)
+	}
+	// Pod names: every running pod within 300 ms, or none, never a hung
+	// shell; kubectl alone may take longer than that to start on the
+	// loaded lab, so the listing itself is checked with a longer bound.
+	for _, bound := range []string{"", "20s"} {
+		start := time.Now()
+		r := Lain(t, Cmd{Args: []string{"__complete", "x", "hello-web-"}, Dir: dir, Home: home, Env: []string{"LAIN_COMPLETION_TIMEOUT=" + bound}, Quiet: true})
+		took := time.Since(start)
+		n := strings.Count(r.Stdout, "\tpod, ready 1/1\n")
+		switch {
+		case bound == "" && took > 1500*time.Millisecond: // lain's own start is up to 1 s on the loaded lab
+			t.Errorf("pod completion took %s", took)
+		case n != scalePods && (bound != "" || n != 0):
+			t.Errorf("pod completion (bound %q): %d of %d pods", bound, n, scalePods)
+		}
+		t.Logf("pod completion (bound %q): %d pods in %s", bound, n, took)
 	}
 }

@@ -29,16 +29,22 @@ type statusScreen struct {
 // exit code.
 func startStatusInTmux(t *testing.T, a *liveApp) *statusScreen {
 	t.Helper()
+	return startInTmux(t, a, "status")
+}
+
+// startInTmux runs lain with args (shell words, redirections allowed).
+func startInTmux(t *testing.T, a *liveApp, args string) *statusScreen {
+	t.Helper()
 	s := &statusScreen{t: t, dir: t.TempDir()}
 	var script strings.Builder
 	script.WriteString("#!/bin/sh\n")
-	for _, kv := range labEnv(a.home, []string{"TERM=xterm-256color", "CI="}) {
+	for _, kv := range labEnv(a.home, append([]string{"TERM=xterm-256color", "CI="}, a.extraLainEnv...)) {
 		if k, v, ok := strings.Cut(kv, "="); ok && regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString(k) {
 			fmt.Fprintf(&script, "export %s=%s\n", k, shellQuote(v))
 		}
 	}
-	fmt.Fprintf(&script, "cd %s\nstty -g > %s/before\n%s status\necho $? > %s/exit\nstty -g > %s/after\nsleep 120\n",
-		shellQuote(a.dir), s.dir, shellQuote(Lab.LainBin), s.dir, s.dir)
+	fmt.Fprintf(&script, "cd %s\nstty -g > %s/before\n%s %s\necho $? > %s/exit\nstty -g > %s/after\nsleep 120\n",
+		shellQuote(a.dir), s.dir, shellQuote(Lab.LainBin), args, s.dir, s.dir)
 	path := filepath.Join(s.dir, "run.sh")
 	if err := os.WriteFile(path, []byte(script.String()), 0o755); err != nil {
 		t.Fatal(err)

@@ -95,13 +95,18 @@ func (k Kubectl) Pods(ctx context.Context, all bool) ([]Pod, error) {
 	for _, j := range l.Items {
 		pods = append(pods, toPod(j))
 	}
+	sortPods(pods)
+	return pods, nil
+}
+
+// sortPods orders pods by namespace, then name.
+func sortPods(pods []Pod) {
 	sort.Slice(pods, func(i, j int) bool {
 		if pods[i].Namespace != pods[j].Namespace {
 			return pods[i].Namespace < pods[j].Namespace
 		}
 		return pods[i].Name < pods[j].Name
 	})
-	return pods, nil
 }
 
 func toPod(j podJSON) Pod {

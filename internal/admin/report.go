@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/lain-cli/lain/internal/toolerr"
 )
@@ -80,34 +81,46 @@ type Collector struct {
 // Collect reads nodes, pods and ingresses, and probes the URLs. Pods and
 // ingresses are read in every namespace; when RBAC refuses that, in the
 // current namespace only (said in Notes). Nodes refused by RBAC are a note
-// too: a namespace admin still gets the rest.
+// too: a namespace admin still gets the rest. The three listings run at
+// once: each is a kubectl process and a wait on the API server.
 func (c Collector) Collect(ctx context.Context) (*Report, error) {
 	r := &Report{Scope: "every namespace"}
-	nodes, err := c.Kube.BadNodes(ctx)
+	var (
+		wg               sync.WaitGroup
+		nodes            []Node
+		ings             []Ingress
+		nodesErr, ingErr error
+	)
+	wg.Add(2)
+	go func() { defer wg.Done(); nodes, nodesErr = c.Kube.BadNodes(ctx) }()
+	go func() { defer wg.Done(); ings, ingErr = c.Kube.Ingresses(ctx, true) }()
+	pods, podsErr := c.Kube.StatusPods(ctx, true)
+	wg.Wait()
 	switch {
-	case forbidden(err):
-		r.Notes = append(r.Notes, "nodes not shown: "+causeOf(err))
-	case err != nil:
-		return nil, err
+	case forbidden(nodesErr):
+		r.Notes = append(r.Notes, "nodes not shown: "+causeOf(nodesErr))
+	case nodesErr != nil:
+		return nil, nodesErr
 	}
 	r.BadNodes = nodes
-	pods, err := c.Kube.Pods(ctx, true)
-	all := true
-	if forbidden(err) {
-		r.Notes = append(r.Notes, "only the current namespace is shown: "+causeOf(err))
-		r.Scope, all = "current namespace only", false
-		pods, err = c.Kube.Pods(ctx, false)
+	if forbidden(podsErr) {
+		r.Notes = append(r.Notes, "only the current namespace is shown: "+causeOf(podsErr))
+		r.Scope = "current namespace only"
+		// The ingresses too, so that both say the same scope.
+		wg.Add(1)
+		go func() { defer wg.Done(); ings, ingErr = c.Kube.Ingresses(ctx, false) }()
+		pods, podsErr = c.Kube.StatusPods(ctx, false)
+		wg.Wait()
 	}
-	if err != nil {
-		return nil, err
+	if podsErr != nil {
+		return nil, podsErr
 	}
 	r.Groups = GroupByReason(pods)
-	ings, err := c.Kube.Ingresses(ctx, all)
 	switch {
-	case forbidden(err):
-		r.Notes = append(r.Notes, "ingresses not checked: "+causeOf(err))
-	case err != nil:
-		return nil, err
+	case forbidden(ingErr):
+		r.Notes = append(r.Notes, "ingresses not checked: "+causeOf(ingErr))
+	case ingErr != nil:
+		return nil, ingErr
 	}
 	var urls []string
 	for _, ing := range ings {

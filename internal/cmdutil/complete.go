@@ -6,6 +6,7 @@ import (
 
 	"github.com/lain-cli/lain/completions"
 	"github.com/lain-cli/lain/internal/app"
+	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/registry"
 	"github.com/lain-cli/lain/internal/runner"
 )
@@ -58,4 +59,12 @@ func (f *Factory) ProcCompletion() completions.Func {
 // lain x).
 func (f *Factory) FirstProcCompletion() completions.Func {
 	return completions.FirstArg(f.ProcCompletion())
+}
+
+// FirstProcOrPodCompletion completes the first argument of lain x: the
+// app's procs at once, then its running pods when the cluster answers in
+// time (completions.ProcsAndPods bounds the wait).
+func (f *Factory) FirstProcOrPodCompletion() completions.Func {
+	return completions.FirstArg(completions.ProcsAndPods(Cwd, func() string { return f.KubeHome().Current() },
+		func() *kube.Client { return kube.New(f.Runner()) }))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -120,15 +121,83 @@ func kindOrder(kind string) int {
 	return 4
 }
 
-// AppState reads everything of the app named appname.
+// AppState reads everything of the app named appname: its pods with
+// kubectl get --raw (the API server's JSON as is: kubectl neither decodes
+// nor re-indents hundreds of pods), beside one kubectl get of the other
+// kinds, whose lists kubectl asks one after the other.
 func (c *Client) AppState(ctx context.Context, appname string) (*App, error) {
+	sel := AppSelector(appname)
+	var pods []json.RawMessage
+	var podsErr error
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		pods, podsErr = c.rawItems(ctx, "/api/v1/namespaces/"+url.PathEscape(c.Namespace(ctx))+"/pods", sel, "Pod")
+	}()
 	var list struct {
 		Items []json.RawMessage `json:"items"`
 	}
-	if err := c.getJSON(ctx, &list, "deployments,statefulsets,cronjobs,jobs,pods,ingresses", "-l", AppSelector(appname)); err != nil {
+	err := c.getJSON(ctx, &list, "deployments,statefulsets,cronjobs,jobs,ingresses", "-l", sel)
+	<-listed
+	if err != nil {
 		return nil, err
 	}
-	return parseApp(appname, list.Items)
+	if podsErr != nil {
+		return nil, podsErr
+	}
+	items := pods
+	for _, it := range list.Items {
+		if itemKind(it) != "Pod" {
+			items = append(items, it)
+		}
+	}
+	return parseApp(appname, items)
+}
+
+// rawItems lists a collection with kubectl get --raw PATH, each item with
+// its kind (the API server leaves it out of list items); items of another
+// kind are dropped.
+func (c *Client) rawItems(ctx context.Context, path, selector, kind string) ([]json.RawMessage, error) {
+	path += "?" + url.Values{"labelSelector": {selector}}.Encode()
+	out, err := c.query(ctx, "get", "--raw", path)
+	if err != nil {
+		return nil, err
+	}
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		return nil, fmt.Errorf("kubectl get --raw %s: unexpected output: %w", path, err)
+	}
+	items := make([]json.RawMessage, 0, len(list.Items))
+	for _, it := range list.Items {
+		switch itemKind(it) {
+		case "":
+			items = append(items, withKind(it, kind))
+		case kind:
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+func itemKind(raw json.RawMessage) string {
+	var k struct {
+		Kind string `json:"kind"`
+	}
+	json.Unmarshal(raw, &k)
+	return k.Kind
+}
+
+// AppKinds are the kinds AppState reads, as kubectl names them.
+func AppKinds() []string {
+	return []string{"deployments", "statefulsets", "cronjobs", "jobs", "pods", "ingresses"}
+}
+
+// AppFromObjects is the app made of objects of AppKinds (each object's
+// JSON, kind included), as a watch of each kind keeps them.
+func AppFromObjects(appname string, objects []json.RawMessage) (*App, error) {
+	return parseApp(appname, objects)
 }
 
 type workloadJSON struct {

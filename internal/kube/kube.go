@@ -41,6 +41,9 @@ func InstanceSelector(appname, instance string) string {
 // Client asks the cluster through kubectl.
 type Client struct {
 	Runner runner.Runner
+	// Getenv reads the environment kubectl runs in (KUBECONFIG, HOME);
+	// os.Getenv when nil.
+	Getenv func(string) string
 }
 
 // New returns a Client running kubectl through r.
@@ -90,16 +93,6 @@ func isNotFound(stderr []byte, err error) bool {
 		return true
 	}
 	return bytes.Contains(stderr, []byte("(NotFound)"))
-}
-
-// Namespace is the namespace of the kubeconfig's current context ("default"
-// when it sets none). It reads the local kubeconfig only.
-func (c *Client) Namespace(ctx context.Context) string {
-	out, err := c.query(ctx, "config", "view", "--minify", "-o", "jsonpath={..namespace}")
-	if ns := strings.TrimSpace(string(out)); err == nil && ns != "" {
-		return ns
-	}
-	return "default"
 }
 
 // meta is the part of metadata lain reads.

@@ -27,7 +27,8 @@ var fixtureNow = time.Date(2026, 11, 25, 13, 48, 5, 0, time.UTC)
 func appFixture(t *testing.T) (*App, *runner.Recorder) {
 	t.Helper()
 	rec := &runner.Recorder{}
-	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,pods,ingresses -l app.kubernetes.io/name=hello -o json", fixture(t, "app.json"), 0)
+	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,ingresses -l app.kubernetes.io/name=hello -o json", fixture(t, "app.json"), 0)
+	rec.On("kubectl get --raw '/api/v1/namespaces/", fixture(t, "app.json"), 0) // the pods
 	a, err := New(rec).AppState(context.Background(), "hello")
 	if err != nil {
 		t.Fatal(err)

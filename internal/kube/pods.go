@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -18,11 +19,16 @@ type Pod struct {
 	Node     string
 	Created  time.Time
 	Deleting bool
+	// Unschedulable is the scheduler's message when no node can take the
+	// pod ("" otherwise).
+	Unschedulable string
 	// OwnerKind and OwnerName are the controller (ReplicaSet, Job, ...).
 	OwnerKind, OwnerName string
 	Containers           []Container
 	// Reason is the pod-level reason (Evicted, ...) when there is one.
 	Reason, Message string
+	// Size is what its containers request and are limited to.
+	Size Sizing
 }
 
 // Container is one container's state.
@@ -167,6 +173,19 @@ func (p Pod) Problem() string {
 	return strings.Join(parts, "; ")
 }
 
+type podCondition struct{ Type, Status, Reason, Message string }
+
+// unschedulable is the scheduler's message when it found no node for the
+// pod (condition PodScheduled False, reason Unschedulable).
+func unschedulable(conds []podCondition) string {
+	for _, c := range conds {
+		if c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable" {
+			return orDefault(c.Message, c.Reason)
+		}
+	}
+	return ""
+}
+
 func messageSuffix(m string) string {
 	if m = strings.TrimSpace(m); m != "" {
 		return ": " + firstLine(m)
@@ -232,9 +251,9 @@ func sortPods(pods []Pod) {
 type podJSON struct {
 	Metadata meta `json:"metadata"`
 	Spec     struct {
-		NodeName       string `json:"nodeName"`
-		Containers     []struct{ Name, Image string }
-		InitContainers []struct{ Name, Image string } `json:"initContainers"`
+		NodeName       string          `json:"nodeName"`
+		Containers     []containerSpec `json:"containers"`
+		InitContainers []containerSpec `json:"initContainers"`
 	} `json:"spec"`
 	Status struct {
 		Phase                 string            `json:"phase"`
@@ -242,7 +261,17 @@ type podJSON struct {
 		Message               string            `json:"message"`
 		ContainerStatuses     []containerStatus `json:"containerStatuses"`
 		InitContainerStatuses []containerStatus `json:"initContainerStatuses"`
+		Conditions            []podCondition    `json:"conditions"`
 	} `json:"status"`
+}
+
+type containerSpec struct {
+	Name      string `json:"name"`
+	Image     string `json:"image"`
+	Resources struct {
+		Requests map[string]string `json:"requests"`
+		Limits   map[string]string `json:"limits"`
+	} `json:"resources"`
 }
 
 type containerState struct {
@@ -276,15 +305,17 @@ func parsePod(raw []byte) (Pod, error) {
 		Reason: j.Status.Reason, Message: j.Status.Message,
 	}
 	p.Created, _ = time.Parse(time.RFC3339, j.Metadata.CreationTimestamp)
+	p.Unschedulable = unschedulable(j.Status.Conditions)
 	p.OwnerKind, p.OwnerName = j.Metadata.owner()
 	p.Containers = append(containers(j.Spec.InitContainers, j.Status.InitContainerStatuses, true),
 		containers(j.Spec.Containers, j.Status.ContainerStatuses, false)...)
+	p.Size = sizing(j.Spec.Containers)
 	return p, nil
 }
 
 // containers joins the spec (every container, in order) with the statuses
 // (missing while the pod is Pending).
-func containers(spec []struct{ Name, Image string }, statuses []containerStatus, init bool) []Container {
+func containers(spec []containerSpec, statuses []containerStatus, init bool) []Container {
 	byName := map[string]containerStatus{}
 	for _, s := range statuses {
 		byName[s.Name] = s
@@ -325,3 +356,52 @@ func ShortDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
+
+// RunningPodNames lists the running pods matching selector (not those
+// being deleted), each with its ready containers (for Tab completion). It
+// asks the API path itself (kubectl get --raw): kubectl then skips its
+// discovery of the API's resources, and only running pods are sent. The
+// request gives up after timeout, so a kubectl left behind by an
+// impatient shell ends soon too.
+func (c *Client) RunningPodNames(ctx context.Context, selector string, timeout time.Duration) ([]PodName, error) {
+	q := url.Values{"labelSelector": {selector}, "fieldSelector": {"status.phase=Running"}}
+	path := "/api/v1/namespaces/" + url.PathEscape(c.Namespace(ctx)) + "/pods?" + q.Encode()
+	out, err := c.query(ctx, "get", "--raw", path, "--request-timeout="+timeout.String())
+	if err != nil {
+		return nil, err
+	}
+	var list struct {
+		Items []struct {
+			Metadata struct {
+				Name              string `json:"name"`
+				DeletionTimestamp string `json:"deletionTimestamp"`
+			} `json:"metadata"`
+			Status struct {
+				ContainerStatuses []struct {
+					Ready bool `json:"ready"`
+				} `json:"containerStatuses"`
+			} `json:"status"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		return nil, fmt.Errorf("kubectl get --raw %s: unexpected output: %w", path, err)
+	}
+	var names []PodName
+	for _, p := range list.Items {
+		if p.Metadata.DeletionTimestamp != "" {
+			continue
+		}
+		ready := 0
+		for _, cs := range p.Status.ContainerStatuses {
+			if cs.Ready {
+				ready++
+			}
+		}
+		names = append(names, PodName{Name: p.Metadata.Name, Ready: fmt.Sprintf("%d/%d", ready, len(p.Status.ContainerStatuses))})
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i].Name < names[j].Name })
+	return names, nil
+}
+
+// PodName is a pod's name and how many of its containers are ready (1/1).
+type PodName struct{ Name, Ready string }

@@ -55,52 +55,44 @@ type Sizing struct {
 // Sizes returns the requests and limits of the pods matching selector, by
 // pod name.
 func (c *Client) Sizes(ctx context.Context, selector string) (map[string]Sizing, error) {
-	var list struct {
-		Items []struct {
-			Metadata struct {
-				Name string `json:"name"`
-			} `json:"metadata"`
-			Spec struct {
-				Containers []struct {
-					Resources struct {
-						Requests map[string]string `json:"requests"`
-						Limits   map[string]string `json:"limits"`
-					} `json:"resources"`
-				} `json:"containers"`
-			} `json:"spec"`
-		} `json:"items"`
-	}
-	if err := c.getJSON(ctx, &list, "pods", "-l", selector); err != nil {
+	pods, err := c.Pods(ctx, selector)
+	if err != nil {
 		return nil, err
 	}
 	out := map[string]Sizing{}
-	for _, p := range list.Items {
-		var s Sizing
-		noCPULimit, noMemLimit := false, false
-		for _, ct := range p.Spec.Containers {
-			r, l := ct.Resources.Requests, ct.Resources.Limits
-			s.CPURequest += cpuMillis(r["cpu"])
-			s.MemoryRequest += bytesOr0(r["memory"])
-			if v := cpuMillis(l["cpu"]); v > 0 {
-				s.CPULimit += v
-			} else {
-				noCPULimit = true
-			}
-			if v := bytesOr0(l["memory"]); v > 0 {
-				s.MemoryLimit += v
-			} else {
-				noMemLimit = true
-			}
-		}
-		if noCPULimit {
-			s.CPULimit = 0
-		}
-		if noMemLimit {
-			s.MemoryLimit = 0
-		}
-		out[p.Metadata.Name] = s
+	for _, p := range pods {
+		out[p.Name] = p.Size
 	}
 	return out, nil
+}
+
+// sizing sums the containers' requests and limits; a limit is 0 when any
+// container has none (then the pod has no limit either).
+func sizing(containers []containerSpec) Sizing {
+	var s Sizing
+	noCPULimit, noMemLimit := false, false
+	for _, ct := range containers {
+		r, l := ct.Resources.Requests, ct.Resources.Limits
+		s.CPURequest += cpuMillis(r["cpu"])
+		s.MemoryRequest += bytesOr0(r["memory"])
+		if v := cpuMillis(l["cpu"]); v > 0 {
+			s.CPULimit += v
+		} else {
+			noCPULimit = true
+		}
+		if v := bytesOr0(l["memory"]); v > 0 {
+			s.MemoryLimit += v
+		} else {
+			noMemLimit = true
+		}
+	}
+	if noCPULimit {
+		s.CPULimit = 0
+	}
+	if noMemLimit {
+		s.MemoryLimit = 0
+	}
+	return s
 }
 
 // CPUMillis reads a CPU quantity as kubectl top and the API write it

@@ -4,9 +4,10 @@
 // OOMKilled, Unschedulable), explaining why with the pod's events and last
 // log lines.
 //
-// Events and log lines come from internal/kube. The one query of its own,
-// list (Deployments, StatefulSets, ReplicaSets and Pods in one kubectl
-// call, to tell new pods from old ones), could fold into internal/kube.
+// The cluster is read through internal/kube: one list plus a watch per
+// kind (Deployments, StatefulSets, ReplicaSets to tell new pods from old
+// ones, Pods), kept in memory and judged again on every change; polling
+// when the watch breaks.
 package rollout
 
 import (
@@ -15,20 +16,20 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/runner"
 )
 
-// object is the part of a Kubernetes object the rollout reads.
-type object struct {
+// workload is the part of a Deployment, StatefulSet or ReplicaSet the
+// rollout reads.
+type workload struct {
 	Kind     string `json:"kind"`
 	Metadata struct {
-		Name              string            `json:"name"`
-		Generation        int64             `json:"generation"`
-		Labels            map[string]string `json:"labels"`
-		Annotations       map[string]string `json:"annotations"`
-		CreationTimestamp string            `json:"creationTimestamp"`
-		DeletionTimestamp *string           `json:"deletionTimestamp"`
-		OwnerReferences   []struct {
+		Name            string            `json:"name"`
+		Generation      int64             `json:"generation"`
+		Labels          map[string]string `json:"labels"`
+		Annotations     map[string]string `json:"annotations"`
+		OwnerReferences []struct {
 			Kind string `json:"kind"`
 			Name string `json:"name"`
 		} `json:"ownerReferences"`
@@ -38,100 +39,146 @@ type object struct {
 	} `json:"spec"`
 	Status struct {
 		ObservedGeneration int64  `json:"observedGeneration"`
-		Replicas           int    `json:"replicas"`
-		UpdatedReplicas    int    `json:"updatedReplicas"`
-		ReadyReplicas      int    `json:"readyReplicas"`
-		AvailableReplicas  int    `json:"availableReplicas"`
 		UpdateRevision     string `json:"updateRevision"`
-		CurrentRevision    string `json:"currentRevision"`
-		// Pods.
-		Phase      string `json:"phase"`
-		Conditions []struct {
-			Type    string `json:"type"`
-			Status  string `json:"status"`
-			Reason  string `json:"reason"`
-			Message string `json:"message"`
-		} `json:"conditions"`
-		ContainerStatuses     []containerStatus `json:"containerStatuses"`
-		InitContainerStatuses []containerStatus `json:"initContainerStatuses"`
 	} `json:"status"`
 }
 
-type containerState struct {
-	Waiting *struct {
-		Reason  string `json:"reason"`
-		Message string `json:"message"`
-	} `json:"waiting"`
-	Terminated *struct {
-		Reason   string `json:"reason"`
-		Message  string `json:"message"`
-		ExitCode int    `json:"exitCode"`
-	} `json:"terminated"`
-}
-
-type containerStatus struct {
-	Name         string         `json:"name"`
-	Ready        bool           `json:"ready"`
-	RestartCount int            `json:"restartCount"`
-	State        containerState `json:"state"`
-	LastState    containerState `json:"lastState"`
-}
-
-func (o *object) owner() (kind, name string) {
+func (o *workload) owner() (kind, name string) {
 	if len(o.Metadata.OwnerReferences) == 0 {
 		return "", ""
 	}
 	return o.Metadata.OwnerReferences[0].Kind, o.Metadata.OwnerReferences[0].Name
 }
 
-func (o *object) desired() int {
+func (o *workload) desired() int {
 	if o.Spec.Replicas == nil {
 		return 1
 	}
 	return *o.Spec.Replicas
 }
 
+// revision is a Deployment's or ReplicaSet's revision number.
+func (o *workload) revision() string {
+	return o.Metadata.Annotations["deployment.kubernetes.io/revision"]
+}
+
+// objects is what the rollout knows of a release, by name.
+type objects struct {
+	workloads   map[string]*workload // Deployments and StatefulSets
+	replicaSets map[string]*workload
+	pods        map[string]kube.Pod
+}
+
+func newObjects() *objects {
+	return &objects{workloads: map[string]*workload{}, replicaSets: map[string]*workload{}, pods: map[string]kube.Pod{}}
+}
+
+// decoded is one object read from the cluster: a pod or a workload.
+type decoded struct {
+	kind string // Pod, Deployment, StatefulSet, ReplicaSet
+	name string
+	pod  kube.Pod
+	w    *workload
+}
+
+// decode reads one object's JSON (its kind included).
+func decode(raw json.RawMessage) (decoded, error) {
+	var w workload
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return decoded{}, fmt.Errorf("reading the rollout's objects: %w", err)
+	}
+	d := decoded{kind: w.Kind, name: w.Metadata.Name}
+	if w.Kind != "Pod" {
+		d.w = &w
+		return d, nil
+	}
+	p, err := kube.ParsePod(raw)
+	if err != nil {
+		return decoded{}, err
+	}
+	d.pod = p
+	return d, nil
+}
+
+// set records an object; gone removes it.
+func (s *objects) set(d decoded, gone bool) {
+	switch d.kind {
+	case "Pod":
+		if gone {
+			delete(s.pods, d.name)
+		} else {
+			s.pods[d.name] = d.pod
+		}
+	case "ReplicaSet":
+		if gone {
+			delete(s.replicaSets, d.name)
+		} else {
+			s.replicaSets[d.name] = d.w
+		}
+	case "Deployment", "StatefulSet":
+		key := d.kind + "/" + d.name
+		if gone {
+			delete(s.workloads, key)
+		} else {
+			s.workloads[key] = d.w
+		}
+	}
+}
+
+// listKinds is what the rollout reads, in one kubectl call when polling.
+const listKinds = "deployments,statefulsets,replicasets,pods"
+
+// list reads the release's Deployments, StatefulSets, ReplicaSets and Pods
+// in one kubectl call (polling, when no watch is possible).
+func list(ctx context.Context, r runner.Runner, selector string) (*objects, error) {
+	items, err := kube.New(r).List(ctx, listKinds, selector)
+	if err != nil {
+		return nil, err
+	}
+	s := newObjects()
+	for _, raw := range items {
+		d, err := decode(raw)
+		if err != nil {
+			return nil, err
+		}
+		s.set(d, false)
+	}
+	return s, nil
+}
+
+// procOf is the proc name of an object of release, from its instance label
+// (<release>-<proc>).
+func procOf(instance, release string) string {
+	if p, ok := strings.CutPrefix(instance, release+"-"); ok {
+		return p
+	}
+	return instance
+}
+
 // Selector is the label selector of every pod-running object of a release
 // (the chart puts helm.sh/chart: <release> on all of them).
 func Selector(release string) string { return "helm.sh/chart=" + release }
 
-// list reads the release's Deployments, StatefulSets, ReplicaSets and Pods
-// in one kubectl call.
-func list(ctx context.Context, r runner.Runner, selector string) ([]object, error) {
-	res, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: []string{"get", "deployments,statefulsets,replicasets,pods", "-l", selector, "-o", "json"}, Capture: true, Quiet: true})
-	if err != nil {
-		return nil, err
-	}
-	var l struct {
-		Items []object `json:"items"`
-	}
-	if err := json.Unmarshal(res.Stdout, &l); err != nil {
-		return nil, fmt.Errorf("reading kubectl get -o json: %w", err)
-	}
-	return l.Items, nil
-}
-
-// procOf is the proc name of an object of release (its instance label is
-// <release>-<proc>).
-func procOf(o *object, release string) string {
-	inst := o.Metadata.Labels["app.kubernetes.io/instance"]
-	if p, ok := strings.CutPrefix(inst, release+"-"); ok {
-		return p
-	}
-	return inst
-}
-
 // Snapshot returns the names of the release's current pods, so that after
 // an upgrade lain can tell whether any pod was recreated (creation times
-// have a one-second resolution, too coarse to compare with a clock).
+// have a one-second resolution, too coarse to compare with a clock). It
+// reads the pods only.
 func Snapshot(ctx context.Context, r runner.Runner, release string) (map[string]bool, error) {
-	objs, err := list(ctx, r, Selector(release))
+	pods, err := kube.New(r).Pods(ctx, Selector(release))
 	if err != nil {
 		return nil, err
 	}
 	names := map[string]bool{}
-	for name := range evaluate(objs, release).Pods {
-		names[name] = true
+	for _, p := range pods {
+		if counted(p) {
+			names[p.Name] = true
+		}
 	}
 	return names, nil
+}
+
+// counted reports whether a pod is one of a proc's (not a job's, not on
+// its way out): the pods Status lists.
+func counted(p kube.Pod) bool {
+	return !p.Deleting && (p.OwnerKind == "ReplicaSet" || p.OwnerKind == "StatefulSet")
 }

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
+
+	"github.com/lain-cli/lain/internal/kube"
 )
 
 // Proc is one Deployment or StatefulSet's progress.
@@ -53,55 +56,44 @@ var failReasons = map[string]bool{
 }
 
 // evaluate digests the objects of a release.
-func evaluate(objs []object, release string) Status {
+func evaluate(s *objects, release string) Status {
 	st := Status{Pods: map[string]string{}}
-	// The pod-template-hash of each Deployment's current ReplicaSet.
-	revision := map[string]string{} // deployment -> revision
-	for _, o := range objs {
-		if o.Kind == "Deployment" {
-			revision[o.Metadata.Name] = o.Metadata.Annotations["deployment.kubernetes.io/revision"]
-		}
-	}
+	// A Deployment's current ReplicaSet is the one of its revision.
 	currentRS := map[string]string{} // replicaset name -> deployment
-	for _, o := range objs {
-		if o.Kind != "ReplicaSet" {
-			continue
-		}
-		if kind, dep := o.owner(); kind == "Deployment" && revision[dep] != "" && o.Metadata.Annotations["deployment.kubernetes.io/revision"] == revision[dep] {
-			currentRS[o.Metadata.Name] = dep
-		}
-	}
-	updateRev := map[string]string{} // statefulset -> update revision
-	for _, o := range objs {
-		if o.Kind == "StatefulSet" {
-			updateRev[o.Metadata.Name] = o.Status.UpdateRevision
+	for name, rs := range s.replicaSets {
+		kind, dep := rs.owner()
+		if d, ok := s.workloads["Deployment/"+dep]; ok && kind == "Deployment" && d.revision() != "" && rs.revision() == d.revision() {
+			currentRS[name] = dep
 		}
 	}
 	type counts struct{ updated, ready, old int }
 	byWorkload := map[string]*counts{}
-	for i := range objs {
-		o := &objs[i]
-		if o.Kind != "Pod" || o.Metadata.DeletionTimestamp != nil {
-			continue
-		}
-		kind, owner := o.owner()
-		var workload string
-		isNew := false
-		switch kind {
-		case "ReplicaSet":
-			workload = owner
-			if dep, ok := currentRS[owner]; ok {
-				workload, isNew = dep, true
-			} else {
-				workload = ownerDeployment(objs, owner)
-			}
-		case "StatefulSet":
-			workload = owner
-			isNew = o.Metadata.Labels["controller-revision-hash"] == updateRev[owner]
-		default:
+	names := make([]string, 0, len(s.pods))
+	for name := range s.pods {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the same failure is reported whatever the order of events
+	for _, name := range names {
+		p := s.pods[name]
+		if !counted(p) {
 			continue // jobs: helm follows its hooks
 		}
-		st.Pods[o.Metadata.Name] = o.Metadata.CreationTimestamp
+		workload := p.OwnerName
+		isNew := false
+		switch p.OwnerKind {
+		case "ReplicaSet":
+			if dep, ok := currentRS[p.OwnerName]; ok {
+				workload, isNew = dep, true
+			} else if rs, ok := s.replicaSets[p.OwnerName]; ok {
+				_, workload = rs.owner()
+			}
+			workload = "Deployment/" + workload
+		case "StatefulSet":
+			sts := s.workloads["StatefulSet/"+p.OwnerName]
+			isNew = sts != nil && p.Labels["controller-revision-hash"] == sts.Status.UpdateRevision
+			workload = "StatefulSet/" + workload
+		}
+		st.Pods[p.Name] = p.Created.UTC().Format(time.RFC3339)
 		c := byWorkload[workload]
 		if c == nil {
 			c = &counts{}
@@ -112,24 +104,21 @@ func evaluate(objs []object, release string) Status {
 			continue
 		}
 		c.updated++
-		if podReady(o) {
+		if p.Ready() {
 			c.ready++
 		}
 		if st.Failure == nil {
-			st.Failure = podFailure(o, release)
+			st.Failure = podFailure(p, release)
 		}
 	}
-	for _, o := range objs {
-		if o.Kind != "Deployment" && o.Kind != "StatefulSet" {
-			continue
-		}
-		c := byWorkload[o.Metadata.Name]
+	for key, o := range s.workloads {
+		c := byWorkload[key]
 		if c == nil {
 			c = &counts{}
 		}
-		p := Proc{Kind: o.Kind, Name: o.Metadata.Name, Proc: procOf(&o, release), Desired: o.desired(), Updated: c.updated, Ready: c.ready, Old: c.old}
+		p := Proc{Kind: o.Kind, Name: o.Metadata.Name, Proc: procOf(o.Metadata.Labels[kube.InstanceLabel], release), Desired: o.desired(), Updated: c.updated, Ready: c.ready, Old: c.old}
 		p.Done = o.Status.ObservedGeneration >= o.Metadata.Generation && p.Ready >= p.Desired && p.Updated == p.Desired && p.Old == 0
-		if o.Kind == "Deployment" && revision[o.Metadata.Name] == "" && p.Desired > 0 {
+		if o.Kind == "Deployment" && o.revision() == "" && p.Desired > 0 {
 			p.Done = false // the controller has not seen it yet
 		}
 		st.Procs = append(st.Procs, p)
@@ -138,52 +127,31 @@ func evaluate(objs []object, release string) Status {
 	return st
 }
 
-// ownerDeployment is the Deployment owning an old ReplicaSet.
-func ownerDeployment(objs []object, rs string) string {
-	for _, o := range objs {
-		if o.Kind == "ReplicaSet" && o.Metadata.Name == rs {
-			_, dep := o.owner()
-			return dep
-		}
-	}
-	return rs
-}
-
-func podReady(o *object) bool {
-	for _, c := range o.Status.Conditions {
-		if c.Type == "Ready" {
-			return c.Status == "True"
-		}
-	}
-	return false
-}
+// oomMessage explains an OOMKilled container.
+const oomMessage = "the container used more memory than its limit (resources.limits.memory) and was killed"
 
 // podFailure is why a pod will not get ready, nil when it may still.
-func podFailure(o *object, release string) *Failure {
-	f := &Failure{Pod: o.Metadata.Name, Proc: procOf(o, release)}
-	for _, cs := range append(append([]containerStatus{}, o.Status.InitContainerStatuses...), o.Status.ContainerStatuses...) {
-		f.Container = cs.Name
-		if w := cs.State.Waiting; w != nil && failReasons[w.Reason] {
-			f.Reason, f.Message = w.Reason, w.Message
-			f.Crashed = w.Reason == "CrashLoopBackOff" || cs.RestartCount > 0
-			if t := cs.LastState.Terminated; t != nil && t.Reason == "OOMKilled" {
-				f.Reason = "OOMKilled"
-				f.Message = "the container used more memory than its limit (resources.limits.memory) and was killed"
+func podFailure(p kube.Pod, release string) *Failure {
+	f := &Failure{Pod: p.Name, Proc: procOf(p.Instance, release)}
+	for _, c := range p.Containers { // init containers first, as the pod runs them
+		f.Container = c.Name
+		if c.State == "waiting" && failReasons[c.Reason] {
+			f.Reason, f.Message = c.Reason, c.Message
+			f.Crashed = c.Reason == "CrashLoopBackOff" || c.Restarts > 0
+			if c.LastReason == "OOMKilled" {
+				f.Reason, f.Message = "OOMKilled", oomMessage
 			}
 			return f
 		}
-		if t := cs.State.Terminated; t != nil && t.Reason == "OOMKilled" {
-			f.Reason, f.Crashed = "OOMKilled", true
-			f.Message = "the container used more memory than its limit (resources.limits.memory) and was killed"
+		if c.State == "terminated" && c.Reason == "OOMKilled" {
+			f.Reason, f.Message, f.Crashed = "OOMKilled", oomMessage, true
 			return f
 		}
 	}
 	f.Container = ""
-	for _, c := range o.Status.Conditions {
-		if c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable" {
-			f.Reason, f.Message = "Unschedulable", c.Message
-			return f
-		}
+	if p.Unschedulable != "" {
+		f.Reason, f.Message = "Unschedulable", p.Unschedulable
+		return f
 	}
 	return nil
 }

@@ -7,22 +7,31 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/runner"
 )
 
 // load reads `kubectl get deployments,statefulsets,replicasets,pods -o
 // json` captured from the lab.
-func load(t *testing.T, name string) []object {
+func load(t *testing.T, name string) *objects {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var l struct{ Items []object }
+	var l struct{ Items []json.RawMessage }
 	if err := json.Unmarshal(b, &l); err != nil {
 		t.Fatal(err)
 	}
-	return l.Items
+	s := newObjects()
+	for _, raw := range l.Items {
+		d, err := decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.set(d, false)
+	}
+	return s
 }
 
 func TestCrashLoopOfTheNewTemplateFailsFast(t *testing.T) {
@@ -50,19 +59,19 @@ func TestHealthyRolloutIsDone(t *testing.T) {
 }
 
 func TestPodFailureReasons(t *testing.T) {
-	mk := func(js string) *object {
-		var o object
-		if err := json.Unmarshal([]byte(js), &o); err != nil {
+	mk := func(js string) kube.Pod {
+		p, err := kube.ParsePod(json.RawMessage(js))
+		if err != nil {
 			t.Fatal(err)
 		}
-		return &o
+		return p
 	}
 	cases := map[string]string{
-		`{"metadata":{"name":"p"},"status":{"containerStatuses":[{"name":"c","state":{"waiting":{"reason":"ImagePullBackOff"}}}]}}`:                                                                    "ImagePullBackOff",
-		`{"metadata":{"name":"p"},"status":{"containerStatuses":[{"name":"c","state":{"waiting":{"reason":"CreateContainerConfigError","message":"couldn't find key X in Secret a-env"}}}]}}`:          "CreateContainerConfigError",
-		`{"metadata":{"name":"p"},"status":{"containerStatuses":[{"name":"c","restartCount":2,"state":{"waiting":{"reason":"CrashLoopBackOff"}},"lastState":{"terminated":{"reason":"OOMKilled"}}}]}}`: "OOMKilled",
-		`{"metadata":{"name":"p"},"status":{"conditions":[{"type":"PodScheduled","status":"False","reason":"Unschedulable","message":"0/1 nodes are available"}]}}`:                                    "Unschedulable",
-		`{"metadata":{"name":"p"},"status":{"containerStatuses":[{"name":"c","state":{"waiting":{"reason":"ContainerCreating"}}}]}}`:                                                                   "",
+		`{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},"status":{"containerStatuses":[{"name":"c","state":{"waiting":{"reason":"ImagePullBackOff"}}}]}}`:                                                                    "ImagePullBackOff",
+		`{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},"status":{"containerStatuses":[{"name":"c","state":{"waiting":{"reason":"CreateContainerConfigError","message":"couldn't find key X in Secret a-env"}}}]}}`:          "CreateContainerConfigError",
+		`{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},"status":{"containerStatuses":[{"name":"c","restartCount":2,"state":{"waiting":{"reason":"CrashLoopBackOff"}},"lastState":{"terminated":{"reason":"OOMKilled"}}}]}}`: "OOMKilled",
+		`{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},"status":{"conditions":[{"type":"PodScheduled","status":"False","reason":"Unschedulable","message":"0/1 nodes are available"}]}}`:                                    "Unschedulable",
+		`{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},"status":{"containerStatuses":[{"name":"c","state":{"waiting":{"reason":"ContainerCreating"}}}]}}`:                                                                   "",
 	}
 	for js, want := range cases {
 		f := podFailure(mk(js), "a")

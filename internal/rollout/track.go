@@ -2,9 +2,9 @@ package rollout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/lain-cli/lain/internal/clierr"
@@ -19,7 +19,11 @@ type Tracker struct {
 	Release string
 	// Selector defaults to Selector(Release).
 	Selector string
-	Interval time.Duration // default 1s
+	// Namespace is where the release runs ("": the kubeconfig's).
+	Namespace string
+	// Interval is the time between two looks when the cluster cannot be
+	// watched and is polled instead (default 1s).
+	Interval time.Duration
 	Timeout  time.Duration // default 5 min
 	Now      func() time.Time
 	// Replaced are pods being replaced: the rollout is not done while they
@@ -36,8 +40,11 @@ func (t *Tracker) replacedGone(st Status) bool {
 	return true
 }
 
-// Wait polls until every proc is done, a new pod fails (the error explains
-// it, with its events and last log lines), or the timeout passes.
+// Wait follows the rollout until every proc is done, a new pod fails (the
+// error explains it, with its events and last log lines), or the timeout
+// passes. It watches the cluster (one list plus a watch per kind: a
+// failing pod is seen as soon as the API server records it) and polls
+// when the watch breaks.
 func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 	if t.Interval == 0 {
 		t.Interval = time.Second
@@ -53,24 +60,30 @@ func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 		sel = Selector(t.Release)
 	}
 	deadline := t.Now().Add(t.Timeout)
-	var last string
-	var drawn int
+	out := &progress{w: t.Out, tty: t.TTY}
+	st, err := t.watch(ctx, sel, deadline, out)
+	var broke *watchBroke
+	if !errors.As(err, &broke) {
+		return st, err
+	}
+	runner.Note(t.Runner, fmt.Sprintf("rollout: %v; polling every %s instead", broke, t.Interval))
+	return t.poll(ctx, sel, deadline, out)
+}
+
+// poll looks at the release every Interval.
+func (t *Tracker) poll(ctx context.Context, sel string, deadline time.Time, out *progress) (Status, error) {
 	for {
 		objs, err := list(ctx, t.Runner, sel)
 		if err != nil {
 			return Status{}, err
 		}
 		st := evaluate(objs, t.Release)
-		last, drawn = t.show(st, last, drawn)
-		if st.Failure != nil {
-			return st, Explain(ctx, t.Runner, t.Out, *st.Failure)
-		}
-		if st.Done() && t.replacedGone(st) {
-			return st, nil
+		out.show(st)
+		if end, err := t.end(ctx, st); end {
+			return st, err
 		}
 		if t.Now().After(deadline) {
-			return st, clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("%s is not ready after %s:\n%s", t.Release, t.Timeout, st.Table()),
-				"lain status   # or: kubectl describe pods -l "+sel)
+			return st, t.timedOut(st, sel)
 		}
 		select {
 		case <-ctx.Done():
@@ -80,33 +93,16 @@ func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 	}
 }
 
-// show prints the status: on a terminal the table is redrawn in place;
-// otherwise a line is printed for each proc whose progress changed.
-func (t *Tracker) show(st Status, last string, drawn int) (string, int) {
-	if t.TTY {
-		table := st.Table()
-		if drawn > 0 {
-			fmt.Fprintf(t.Out, "\x1b[%dA\x1b[J", drawn)
-		}
-		fmt.Fprint(t.Out, table)
-		return table, strings.Count(table, "\n")
+// end reports whether the rollout is over: done, or failed (the error
+// explains it).
+func (t *Tracker) end(ctx context.Context, st Status) (bool, error) {
+	if st.Failure != nil {
+		return true, Explain(ctx, t.Runner, t.Out, *st.Failure)
 	}
-	var lines []string
-	for _, p := range st.Procs {
-		lines = append(lines, p.Line())
-	}
-	now := strings.Join(lines, "\n")
-	if now == last {
-		return last, 0
-	}
-	prev := map[string]bool{}
-	for _, l := range strings.Split(last, "\n") {
-		prev[l] = true
-	}
-	for _, l := range lines {
-		if !prev[l] {
-			fmt.Fprintln(t.Out, "rollout: "+l)
-		}
-	}
-	return now, 0
+	return st.Done() && t.replacedGone(st), nil
+}
+
+func (t *Tracker) timedOut(st Status, sel string) error {
+	return clierr.Of(clierr.ReleaseFailed, fmt.Sprintf("%s is not ready after %s:\n%s", t.Release, t.Timeout, st.Table()),
+		"lain status   # or: kubectl describe pods -l "+sel)
 }

@@ -2,6 +2,9 @@ package rollout
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -10,35 +13,179 @@ import (
 	"github.com/lain-cli/lain/internal/runner"
 )
 
-func TestTrackerTableOnATerminalLinesElsewhere(t *testing.T) {
-	done, _ := os.ReadFile("testdata/done.json")
+// byKind reads a `kubectl get deployments,replicasets,pods -o json` the
+// lab answered (testdata), as items by kind and name.
+func byKind(t *testing.T, file string) map[string]json.RawMessage {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l struct{ Items []json.RawMessage }
+	if err := json.Unmarshal(b, &l); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]json.RawMessage{}
+	for _, raw := range l.Items {
+		d, err := decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[d.kind+"/"+d.name] = raw
+	}
+	return out
+}
+
+func rawList(items ...json.RawMessage) string {
+	b, _ := json.Marshal(map[string]any{"metadata": map[string]string{"resourceVersion": "1"}, "items": items})
+	return string(b)
+}
+
+func events(typ string, items ...json.RawMessage) string {
+	var b strings.Builder
+	for _, raw := range items {
+		fmt.Fprintf(&b, "{\"type\":%q,\"object\":%s}\n", typ, raw)
+	}
+	return b.String()
+}
+
+// on answers the list (watch false) or the watch of kind in namespace lab.
+func on(rec *runner.Recorder, kind string, watch bool, out string) {
+	group := "/apis/apps/v1"
+	if kind == "pods" {
+		group = "/api/v1"
+	}
+	prefix := "kubectl get --raw '" + group + "/namespaces/lab/" + kind + "?"
+	if watch {
+		rec.OnStream(prefix+"allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=1&watch=1", out)
+		return
+	}
+	rec.On(prefix+"labelSelector=helm.sh%2Fchart%3Dhello'", out, 0)
+}
+
+// labRollout answers the lists of a rollout of hello (testdata file), its
+// pods watch streaming podEvents; the other watches stay quiet.
+func labRollout(t *testing.T, file string, listed []string, podEvents string) *runner.Recorder {
+	objs := byKind(t, file)
+	rec := &runner.Recorder{}
+	var deps, rss, pods []json.RawMessage
+	for key, raw := range objs {
+		switch kind, _, _ := strings.Cut(key, "/"); kind {
+		case "Deployment":
+			deps = append(deps, raw)
+		case "ReplicaSet":
+			rss = append(rss, raw)
+		}
+	}
+	for _, name := range listed {
+		pods = append(pods, objs["Pod/"+name])
+	}
+	on(rec, "deployments", false, rawList(deps...))
+	on(rec, "replicasets", false, rawList(rss...))
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList(pods...))
+	on(rec, "pods", true, podEvents)
+	on(rec, "deployments", true, "")
+	on(rec, "replicasets", true, "")
+	return rec
+}
+
+func ran(rec *runner.Recorder, prefix string) bool {
+	for _, l := range strings.Split(rec.String(), "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// The last pod gets ready on the watch: the rollout is done, without a
+// single poll, and the StatefulSets (there are none) are not watched.
+func TestTrackerFollowsTheWatch(t *testing.T) {
+	done := byKind(t, "done.json")
 	for _, tty := range []bool{true, false} {
-		rec := &runner.Recorder{}
-		rec.On("kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello", string(done), 0)
+		rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, events("ADDED", done["Pod/hello-web-766ff6df9c-pbqwg"]))
 		var b strings.Builder
-		tr := &Tracker{Runner: rec, Out: &b, TTY: tty, Release: "hello", Interval: time.Millisecond}
+		tr := &Tracker{Runner: rec, Out: &b, TTY: tty, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
 		st, err := tr.Wait(context.Background())
 		if err != nil || !st.Done() {
-			t.Fatal(err, st)
+			t.Fatal(err, st, rec)
 		}
 		want := "rollout: hello-web: 2/2 updated, 2/2 ready (done)\n"
 		if tty {
-			want = "PROC"
+			want = fmt.Sprintf("%-32s %8d %8d %8d %6d  ok\n", "hello-web", 2, 2, 2, 0)
 		}
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("tty=%v: %q", tty, b.String())
 		}
+		if ran(rec, "kubectl get deployments") || len(rec.Notes) > 0 {
+			t.Errorf("polled:\n%s\nnotes %q", rec, rec.Notes)
+		}
+		if ran(rec, "kubectl get --raw '/apis/apps/v1/namespaces/lab/statefulsets?allow") {
+			t.Errorf("watched statefulsets there are none of:\n%s", rec)
+		}
+		for _, c := range rec.Cmds {
+			if !c.Quiet || c.Mutates {
+				t.Errorf("not a quiet query: %+v", c)
+			}
+		}
 	}
 }
 
+// A new pod crashing on the watch stops the rollout with the reason, its
+// events and its last log lines.
 func TestTrackerFailsFastWithTheReason(t *testing.T) {
-	crash, _ := os.ReadFile("testdata/crashloop.json")
-	rec := &runner.Recorder{}
-	rec.On("kubectl get deployments", string(crash), 0)
+	crash := byKind(t, "crashloop.json")
+	rec := labRollout(t, "crashloop.json", []string{"hello-web-766ff6df9c-jrf96"}, events("ADDED", crash["Pod/hello-web-c47d69d67-bpgkn"]))
+	rec.On("kubectl logs hello-web-c47d69d67-bpgkn", "boom\n", 0)
 	var b strings.Builder
-	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Interval: time.Millisecond}
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
 	_, err := tr.Wait(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "CrashLoopBackOff") || !strings.Contains(b.String(), "cannot start: CrashLoopBackOff") {
+	if err == nil || !strings.Contains(err.Error(), "CrashLoopBackOff") || !strings.Contains(b.String(), "cannot start: CrashLoopBackOff") || !strings.Contains(b.String(), "  boom") {
 		t.Fatal(err, b.String())
+	}
+}
+
+// When a watch breaks (kubectl killed), the tracker polls instead and
+// says so under --verbose only.
+func TestTrackerPollsWhenTheWatchBreaks(t *testing.T) {
+	rec := &runner.Recorder{}
+	on(rec, "deployments", false, rawList())
+	on(rec, "replicasets", false, rawList())
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList())
+	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?allow", "", -1)
+	on(rec, "deployments", true, "")
+	on(rec, "replicasets", true, "")
+	done, _ := os.ReadFile("testdata/done.json")
+	rec.On("kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello -o json", string(done), 0)
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Interval: time.Millisecond}
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() {
+		t.Fatal(err, st, rec)
+	}
+	if len(rec.Notes) != 1 || !strings.Contains(rec.Notes[0], "the watch of pods broke") || !strings.Contains(rec.Notes[0], "polling every 1ms instead") {
+		t.Errorf("notes %q", rec.Notes)
+	}
+	if strings.Contains(b.String(), "broke") {
+		t.Errorf("said so without --verbose: %q", b.String())
+	}
+}
+
+// Out of time, or stopped (Ctrl-C): the watches end with the tracker.
+func TestTrackerTimeoutAndCancel(t *testing.T) {
+	rec := labRollout(t, "crashloop.json", []string{"hello-web-766ff6df9c-jrf96"}, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 200 * time.Millisecond}
+	_, err := tr.Wait(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "hello is not ready after 200ms") {
+		t.Fatalf("err %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	tr = &Tracker{Runner: labRollout(t, "crashloop.json", nil, ""), Out: &b, Release: "hello", Namespace: "lab"}
+	if _, err := tr.Wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
 	}
 }

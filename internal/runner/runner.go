@@ -24,6 +24,11 @@ type Cmd struct {
 	Mutates bool
 	// Capture collects stdout into Result.Stdout instead of streaming it.
 	Capture bool
+	// Stdout, when set, receives stdout as the command writes it (not the
+	// user's terminal, not Result.Stdout): for long-running queries whose
+	// output lain reads as it comes, such as a watch. With Capture, stderr
+	// is still collected into Result.Stderr rather than shown.
+	Stdout io.Writer
 	// Quiet runs a read-only query without printing it unless --verbose
 	// (used for lookups whose output lain digests itself, e.g. completion).
 	Quiet bool
@@ -153,6 +158,13 @@ func (r *Exec) Run(ctx context.Context, c Cmd) (Result, error) {
 	if c.Capture {
 		cmd.Stdout, errOut.w = &stdout, &stderr
 	}
+	if c.Stdout != nil {
+		cmd.Stdout = c.Stdout
+		// Stopping a stream (ctx cancelled) must not hang on a pipe some
+		// leftover child still holds.
+		cmd.WaitDelay = time.Second
+		endWithParent(cmd)
+	}
 	start := r.opts.Now()
 	err = cmd.Run()
 	errOut.Flush()
@@ -193,4 +205,22 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, " | ")
+}
+
+// Noter is a Runner that can tell how lain went about its queries, under
+// --verbose only (a watch that broke and became polling, say).
+type Noter interface{ Note(msg string) }
+
+// Note tells msg through r when r is a Noter; other runners drop it.
+func Note(r Runner, msg string) {
+	if n, ok := r.(Noter); ok {
+		n.Note(msg)
+	}
+}
+
+// Note prints msg as a shell comment under --verbose.
+func (r *Exec) Note(msg string) {
+	if r.opts.Verbose {
+		fmt.Fprintf(r.opts.ErrOut, "# %s\n", msg)
+	}
 }

@@ -1,12 +1,16 @@
 package runner
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestQuoteMakesPasteableWords(t *testing.T) {
@@ -150,4 +154,73 @@ func TestMissingTool(t *testing.T) {
 	if !errors.As(err, &nf) || nf.Name != "lain-no-such-tool" {
 		t.Fatalf("err %v", err)
 	}
+}
+
+// A streamed query hands its output over as it comes, runs under --dry-run
+// (it changes nothing), keeps stderr out of the user's sight, and prints
+// its line only under --verbose.
+func TestStdoutStreamsAsItComes(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	r, out, errOut := newTestExec(true, false, false)
+	pr, pw := io.Pipe()
+	ran := make(chan error, 1)
+	go func() {
+		_, err := r.Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", "echo first; echo noise >&2; sleep 1; echo second"}, Capture: true, Quiet: true, Stdout: pw})
+		pw.CloseWithError(err)
+		ran <- err
+	}()
+	start := time.Now()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil || line != "first\n" {
+		t.Fatalf("read %q, %v", line, err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("the first line came after %s: not streamed", took)
+	}
+	pr.Close()
+	if err := <-ran; err == nil {
+		t.Error("writing to a closed reader did not fail the command")
+	}
+	if out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("a quiet stream printed %q / %q", out, errOut)
+	}
+}
+
+// Cancelling a stream's context stops it at once.
+func TestStreamStopsWithItsContext(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	r, _, _ := newTestExec(false, false, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	var got bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Run(ctx, Cmd{Name: "sh", Args: []string{"-c", "echo up; exec sleep 30"}, Capture: true, Quiet: true, Stdout: &syncWriter{w: &got}})
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream went on after its context was cancelled")
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("stopping took %s", took)
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

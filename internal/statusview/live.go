@@ -46,7 +46,14 @@ type LiveOptions struct {
 	Interval time.Duration
 	Now      func() time.Time
 	Collect  func(ctx context.Context) (*Report, error)
+	// Changed, when set, asks for a new report at once (something changed
+	// in the cluster): at most one per MinRedraw.
+	Changed <-chan struct{}
 }
+
+// MinRedraw spaces the reports Changed asks for: a rollout of hundreds of
+// pods changes something many times a second.
+const MinRedraw = 250 * time.Millisecond
 
 // Live shows the report full-screen, collecting a new one every Interval,
 // until q (nil), Ctrl-C (interrupted true) or ctx ends. The terminal is
@@ -85,6 +92,9 @@ func Live(ctx context.Context, t Terminal, o LiveOptions) (interrupted bool, err
 	busy := true
 	tick := time.NewTicker(o.Interval)
 	defer tick.Stop()
+	// soon fires MinRedraw after a change; nil while none is waiting.
+	var soon <-chan time.Time
+	again := false // a change came while collecting
 	for {
 		select {
 		case <-ctx.Done():
@@ -109,6 +119,21 @@ func Live(ctx context.Context, t Terminal, o LiveOptions) (interrupted bool, err
 			v.last, v.err = res.r, res.err
 			v.updated = o.Now()
 			v.draw()
+			if again && soon == nil {
+				again, soon = false, time.After(MinRedraw)
+			}
+		case <-o.Changed:
+			if soon == nil {
+				soon = time.After(MinRedraw)
+			}
+		case <-soon:
+			soon = nil
+			if busy {
+				again = true
+			} else {
+				busy = true
+				go collect()
+			}
 		case <-t.Resized:
 			v.draw()
 		case <-tick.C:

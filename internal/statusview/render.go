@@ -37,6 +37,9 @@ func Lines(r *Report) []Line {
 	add := func(tone Tone, format string, args ...any) {
 		out = append(out, Line{Text: fmt.Sprintf(format, args...), Tone: tone})
 	}
+	if r.Stale != "" {
+		add(Warn, "%s", r.Stale)
+	}
 	if r.State == nil || !r.State.Deployed() {
 		add(Bad, "%s", kube.NotDeployedMessage(r.App, r.Cluster, r.Namespace))
 		add(Plain, "  next: lain deploy   # or lain use CLUSTER, if it runs elsewhere")

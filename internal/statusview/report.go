@@ -32,6 +32,8 @@ type Report struct {
 	MetricsNote string
 	Diagnoses   []kube.Diagnosis
 	URLs        []URLCheck
+	// Stale says why what is shown may be old (a watch is down), or "".
+	Stale string
 }
 
 // URLCheck is one ingress URL probed from this machine.
@@ -106,11 +108,33 @@ type Collector struct {
 	ProbeTimeout time.Duration
 
 	noMetrics string // set once kubectl top said there are no metrics
+	live      liveCache
 }
 
 // Collect looks at the app once. Only the main query failing is an error;
-// metrics, diagnoses and probes are best effort.
+// metrics, diagnoses and probes are best effort. The app's objects and
+// kubectl top are asked at once (they do not depend on each other).
 func (c *Collector) Collect(ctx context.Context) (*Report, error) {
+	c.defaults()
+	var usage topAnswer
+	topped := make(chan struct{})
+	go func() {
+		defer close(topped)
+		usage = c.top(ctx)
+	}()
+	state, err := c.Kube.AppState(ctx, c.App)
+	<-topped
+	if err != nil {
+		return nil, err
+	}
+	return c.report(ctx, state, usage, c.diagnose, c.probe), nil
+}
+
+func (c *Collector) diagnose(ctx context.Context, bad []kube.Pod) []kube.Diagnosis {
+	return c.Kube.Diagnose(ctx, c.App, bad, c.LogLines, c.Events)
+}
+
+func (c *Collector) defaults() {
 	if c.LogLines == 0 {
 		c.LogLines = 10
 	}
@@ -120,44 +144,60 @@ func (c *Collector) Collect(ctx context.Context) (*Report, error) {
 	if c.ProbeTimeout == 0 {
 		c.ProbeTimeout = 3 * time.Second
 	}
-	state, err := c.Kube.AppState(ctx, c.App)
-	if err != nil {
-		return nil, err
+}
+
+// topAnswer is what kubectl top said: figures, or why there are none.
+type topAnswer struct {
+	usage map[string]kube.Usage
+	note  string
+}
+
+// top asks kubectl top for the app's pods, unless the cluster was found
+// to have no metrics API.
+func (c *Collector) top(ctx context.Context) topAnswer {
+	if c.noMetrics != "" {
+		return topAnswer{note: c.noMetrics}
 	}
+	usage, err := c.Kube.Top(ctx, kube.AppSelector(c.App))
+	switch {
+	case errors.Is(err, kube.ErrNoMetrics):
+		c.noMetrics = "not available on this cluster (kubectl top needs the metrics API: metrics-server)"
+		return topAnswer{note: c.noMetrics}
+	case errors.Is(err, kube.ErrMetricsNotYet):
+		return topAnswer{note: "not available yet for these pods (metrics-server collects them every 15-60 s)"}
+	case err != nil:
+		return topAnswer{note: "kubectl top failed: " + err.Error()}
+	}
+	return topAnswer{usage: usage}
+}
+
+// report completes a Report from what runs: the pods' sizes beside their
+// usage, what is wrong with the unhealthy ones, and the URLs' answers
+// (probed while the diagnoses are read).
+func (c *Collector) report(ctx context.Context, state *kube.App, usage topAnswer,
+	diagnose func(context.Context, []kube.Pod) []kube.Diagnosis, probe func(context.Context, []kube.Ingress) []URLCheck) *Report {
 	r := &Report{App: c.App, Cluster: c.Cluster, Namespace: c.Namespace, Taken: c.Now(), State: state}
 	if !state.Deployed() {
-		return r, nil
+		return r
+	}
+	r.Usage, r.MetricsNote = usage.usage, usage.note
+	if r.Usage != nil {
+		r.Sizes = map[string]kube.Sizing{}
+		for _, p := range state.Pods() {
+			r.Sizes[p.Name] = p.Size
+		}
 	}
 	var probes sync.WaitGroup
 	probes.Add(1)
 	go func() {
 		defer probes.Done()
-		r.URLs = c.probe(ctx, state.Ingresses)
+		r.URLs = probe(ctx, state.Ingresses)
 	}()
-	if c.noMetrics == "" {
-		usage, err := c.Kube.Top(ctx, kube.AppSelector(c.App))
-		switch {
-		case errors.Is(err, kube.ErrNoMetrics):
-			c.noMetrics = "not available on this cluster (kubectl top needs the metrics API: metrics-server)"
-		case errors.Is(err, kube.ErrMetricsNotYet):
-			r.MetricsNote = "not available yet for these pods (metrics-server collects them every 15-60 s)"
-		case err != nil:
-			r.MetricsNote = "kubectl top failed: " + err.Error()
-		default:
-			r.Usage = usage
-			if sizes, err := c.Kube.Sizes(ctx, kube.AppSelector(c.App)); err == nil {
-				r.Sizes = sizes
-			}
-		}
-	}
-	if c.noMetrics != "" {
-		r.MetricsNote = c.noMetrics
-	}
 	if bad := state.Unhealthy(); len(bad) > 0 {
-		r.Diagnoses = c.Kube.Diagnose(ctx, c.App, bad, c.LogLines, c.Events)
+		r.Diagnoses = diagnose(ctx, bad)
 	}
 	probes.Wait()
-	return r, nil
+	return r
 }
 
 // probe GETs every ingress URL at once, each within ProbeTimeout, without

@@ -29,7 +29,8 @@ func collector(t *testing.T) (*Collector, *runner.Recorder) {
 		return string(b)
 	}
 	rec := &runner.Recorder{}
-	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,pods,ingresses -l app.kubernetes.io/name=hello -o json", read("app.json"), 0)
+	rec.On("kubectl get deployments,statefulsets,cronjobs,jobs,ingresses -l app.kubernetes.io/name=hello -o json", read("app.json"), 0)
+	rec.On("kubectl get --raw '/api/v1/namespaces/", read("app.json"), 0) // the pods
 	rec.On("kubectl get events", read("events.json"), 0)
 	rec.OnError("kubectl top pod", &runner.ExitError{Code: 1, Stderr: "error: Metrics API not available\n"})
 	rec.On("kubectl logs hello-bad-6989fd8478-wfzsz --tail=10 -c hello-bad --previous", "lain-lab: previous container (simulated) exited with code 1\n", 0)

@@ -44,25 +44,25 @@ func runDeployBench(lain string, runs int) error {
 	var lainNoop, helmNoop, lainWait, helmWait []time.Duration
 	var rssNoop, rssWait []int64
 	for i := 0; i < runs; i++ {
-		d, rss, err := timeCmd(appDir, home, lainAbs, []string{"deploy"})
+		d, rss, _, err := timeCmd(appDir, home, lainAbs, []string{"deploy"})
 		if err != nil {
 			return fmt.Errorf("lain deploy: %w", err)
 		}
 		lainNoop, rssNoop = append(lainNoop, d), append(rssNoop, rss)
-		if d, _, err = timeCmd(appDir, home, "helm", upgrade); err != nil {
+		if d, _, _, err = timeCmd(appDir, home, "helm", upgrade); err != nil {
 			return fmt.Errorf("helm %s: %w", strings.Join(upgrade, " "), err)
 		}
 		helmNoop = append(helmNoop, d)
 		// A changed deploy: a new env value rolls the pods.
 		set := fmt.Sprintf("deployments.web.env.BENCH_RUN=l%d", i)
-		if d, rss, err = timeCmd(appDir, home, lainAbs, []string{"deploy", "--wait", "--set", set}); err != nil {
+		if d, rss, _, err = timeCmd(appDir, home, lainAbs, []string{"deploy", "--wait", "--set", set}); err != nil {
 			return fmt.Errorf("lain deploy --wait: %w", err)
 		}
 		lainWait, rssWait = append(lainWait, d), append(rssWait, rss)
 		set = fmt.Sprintf("deployments.web.env.BENCH_RUN=h%d", i)
 		start := time.Now()
-		if _, _, err = timeCmd(appDir, home, "helm", append(append([]string{}, upgrade...), "--set", set)); err == nil {
-			_, _, err = timeCmd(appDir, home, "kubectl", []string{"rollout", "status", "deployment/" + deployApp + "-web", "--timeout=300s"})
+		if _, _, _, err = timeCmd(appDir, home, "helm", append(append([]string{}, upgrade...), "--set", set)); err == nil {
+			_, _, _, err = timeCmd(appDir, home, "kubectl", []string{"rollout", "status", "deployment/" + deployApp + "-web", "--timeout=300s"})
 		}
 		if err != nil {
 			return fmt.Errorf("helm upgrade + rollout status: %w", err)
@@ -133,7 +133,7 @@ func deploySetup(lain, dir, ns string) (home, appDir string, err error) {
 		return "", "", err
 	}
 	for _, args := range [][]string{{"use", "lab"}, {"init", "--yes"}, {"build", "--push"}, {"deploy", "--wait"}} {
-		if _, _, err := timeCmd(appDir, home, lain, args); err != nil {
+		if _, _, _, err := timeCmd(appDir, home, lain, args); err != nil {
 			return "", "", fmt.Errorf("lain %s: %w", strings.Join(args, " "), err)
 		}
 	}

@@ -32,6 +32,7 @@ func main() {
 	scaleRuns := flag.Int("scale-runs", 5, "runs of each scale probe")
 	scaleApp := flag.String("scale-app", "app0", "the fixture app the per-app probes use")
 	deploy := flag.Bool("deploy", false, "also measure lain deploy against the helm upgrade it prints, on the lab (a namespace of its own)")
+	scaleNS := flag.String("scale-ns", FixtureNS, "the namespace of that app")
 	flag.Parse()
 	var err error
 	if *runs > 0 {
@@ -39,7 +40,7 @@ func main() {
 	}
 	if *scale {
 		// Measured even when the start-up table failed: both are reported.
-		if serr := runScale(*lain, *scaleRuns, *scaleApp); serr != nil {
+		if serr := runScale(*lain, *scaleRuns, *scaleApp, *scaleNS); serr != nil {
 			err = errors.Join(err, serr)
 		}
 	}

@@ -17,7 +17,9 @@ import (
 // (scripts/lab scale-fixture up). Both sides run interleaved in one run, so
 // the ratio is what is judged; absolute times are for reading growth.
 
-const fixtureNS = "lain-scale-apps" // scripts/lab SCALE_NS_PREFIX-apps
+// FixtureNS is the namespace of the fixture's apps (scripts/lab
+// SCALE_NS_PREFIX-apps); -scale-ns picks another.
+const FixtureNS = "lain-scale-apps"
 
 type scaleRow struct {
 	name        string
@@ -27,11 +29,13 @@ type scaleRow struct {
 	anyExit     bool          // its exit code reports the cluster (admin status), not a failure
 	maxRatio    float64       // 0: no ratio budget
 	maxAbs      time.Duration // 0: no absolute budget
+	answer      string        // count the runs whose stdout holds this (a completion that answered)
 	lainT, kubT []time.Duration
 	rssKiB      []int64
+	answered    int
 }
 
-func runScale(lain string, runs int, app string) error {
+func runScale(lain string, runs int, app, ns string) error {
 	lainAbs, err := filepath.Abs(lain)
 	if err != nil {
 		return err
@@ -41,11 +45,11 @@ func runScale(lain string, runs int, app string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	home, appDir, err := scaleSetup(lainAbs, dir, app)
+	home, appDir, err := scaleSetup(lainAbs, dir, app, ns)
 	if err != nil {
 		return err
 	}
-	pods, err := countPods(home, "-n", fixtureNS, "-l", "app.kubernetes.io/name="+app)
+	pods, err := countPods(home, "-n", ns, "-l", "app.kubernetes.io/name="+app)
 	if err != nil {
 		return err
 	}
@@ -63,12 +67,19 @@ func runScale(lain string, runs int, app string) error {
 			kubectl: [][]string{{"logs", "deployment/" + app + "-web", "--tail=1"}}},
 		{name: `complete proc names`, lain: []string{"__complete", "logs", ""}, maxAbs: 300 * time.Millisecond,
 			kubectl: [][]string{{"get", "deployments,statefulsets", "-l", sel, "-o", "name"}}},
+		// 300 ms to ask the cluster, then nothing; lain's own start (the
+		// row above, ~30-70 ms) and slack on top.
+		{name: `complete pod names`, lain: []string{"__complete", "x", ""}, maxAbs: 450 * time.Millisecond, answer: "\tpod, ready ",
+			kubectl: [][]string{{"get", "pods", "-l", sel, "-o", "name"}}},
 		{name: "lain admin status -s", lain: []string{"admin", "status", "-s"}, anyExit: true,
 			kubectl: [][]string{{"get", "pods", "-A"}, {"get", "events", "-A"}}},
 	}
 	for i := 0; i < runs; i++ {
 		for _, r := range rows {
-			d, rss, err := timeLain(lainAbs, appDir, home, r.lain, r.firstLine)
+			d, rss, out, err := timeLain(lainAbs, appDir, home, r.lain, r.firstLine)
+			if r.answer != "" && strings.Contains(out, r.answer) {
+				r.answered++
+			}
 			var exit *exec.ExitError
 			if r.anyExit && errors.As(err, &exit) {
 				err = nil
@@ -79,7 +90,7 @@ func runScale(lain string, runs int, app string) error {
 			r.lainT, r.rssKiB = append(r.lainT, d), append(r.rssKiB, rss)
 			var kt time.Duration
 			for _, k := range r.kubectl {
-				d, _, err := timeCmd(appDir, home, "kubectl", k)
+				d, _, _, err := timeCmd(appDir, home, "kubectl", k)
 				if err != nil {
 					return fmt.Errorf("kubectl %s: %w", strings.Join(k, " "), err)
 				}
@@ -88,7 +99,11 @@ func runScale(lain string, runs int, app string) error {
 			r.kubT = append(r.kubT, kt)
 		}
 	}
-	fmt.Printf("\nscale: app %s has %d pods in %s; %d pods in all namespaces; median of %d runs\n", app, pods, fixtureNS, all, runs)
+	inNS, err := countPods(home, "-n", ns)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nscale: app %s has %d pods in %s (%d in all there); %d pods in all namespaces; median of %d runs\n", app, pods, ns, inNS, all, runs)
 	fmt.Printf("%-26s %9s %9s %7s %9s %s\n", "probe", "lain", "kubectl", "ratio", "peak RSS", "budget")
 	failed := false
 	for _, r := range rows {
@@ -109,6 +124,9 @@ func runScale(lain string, runs int, app string) error {
 				failed = true
 			}
 		}
+		if r.answer != "" {
+			verdict += fmt.Sprintf("  (answered in %d of %d runs, else nothing)", r.answered, len(r.lainT))
+		}
 		fmt.Printf("%-26s %9s %9s %6.2fx %5.1f MiB %s\n", r.name, l.Round(time.Millisecond), k.Round(time.Millisecond),
 			ratio, float64(medianInt(r.rssKiB))/1024, verdict)
 	}
@@ -120,7 +138,7 @@ func runScale(lain string, runs int, app string) error {
 
 // scaleSetup makes a user HOME whose kubeconfig points at the fixture's
 // namespace (lain use lab) and an app dir for app (examples/hello renamed).
-func scaleSetup(lain, dir, app string) (home, appDir string, err error) {
+func scaleSetup(lain, dir, app, ns string) (home, appDir string, err error) {
 	kc := os.Getenv("LAB_KUBECONFIG")
 	if kc == "" {
 		return "", "", fmt.Errorf(`LAB_KUBECONFIG is unset: run under eval "$(scripts/lab env)" with the scale fixture up (scripts/lab scale-fixture up)`)
@@ -129,7 +147,7 @@ func scaleSetup(lain, dir, app string) (home, appDir string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	cfg := strings.Replace(string(data), "\n    namespace: default\n", "\n    namespace: "+fixtureNS+"\n", 1)
+	cfg := strings.Replace(string(data), "\n    namespace: default\n", "\n    namespace: "+ns+"\n", 1)
 	home = filepath.Join(dir, "home")
 	if err := os.MkdirAll(filepath.Join(home, ".kube"), 0o700); err != nil {
 		return "", "", err
@@ -179,7 +197,8 @@ func countPods(home string, args ...string) (int, error) {
 	return strings.Count(string(out), "\n"), nil
 }
 
-func timeCmd(dir, home, name string, args []string) (time.Duration, int64, error) {
+// timeCmd runs a command to its end: its time, peak RSS and output.
+func timeCmd(dir, home, name string, args []string) (time.Duration, int64, string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -188,15 +207,15 @@ func timeCmd(dir, home, name string, args []string) (time.Duration, int64, error
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	hwm := watchHWM(cmd.Process.Pid)
 	err := cmd.Wait()
 	d, peak := time.Since(start), hwm()
 	if err != nil {
-		return d, peak, fmt.Errorf("%w\n%s", err, tail([]byte(out.String())))
+		return d, peak, out.String(), fmt.Errorf("%w\n%s", err, tail([]byte(out.String())))
 	}
-	return d, peak, nil
+	return d, peak, out.String(), nil
 }
 
 // watchHWM samples the process's own peak RSS (VmHWM in /proc, Linux)
@@ -228,7 +247,7 @@ func watchHWM(pid int) func() int64 {
 }
 
 // timeLain times lain to exit, or to its first stdout line (then stops it).
-func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Duration, int64, error) {
+func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Duration, int64, string, error) {
 	if !firstLine {
 		return timeCmd(dir, home, lain, args)
 	}
@@ -236,11 +255,11 @@ func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Durat
 	cmd.Dir, cmd.Env = dir, scaleEnv(home)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, err
+		return 0, 0, "", err
 	}
 	hwm := watchHWM(cmd.Process.Pid)
 	sc := bufio.NewScanner(out)
@@ -250,9 +269,9 @@ func timeLain(lain, dir, home string, args []string, firstLine bool) (time.Durat
 	cmd.Process.Kill()
 	cmd.Wait()
 	if !got {
-		return 0, 0, fmt.Errorf("no line on stdout")
+		return 0, 0, "", fmt.Errorf("no line on stdout")
 	}
-	return d, peak, nil
+	return d, peak, sc.Text(), nil
 }
 
 func tail(b []byte) string {

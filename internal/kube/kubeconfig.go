@@ -1,0 +1,101 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// kubeconfigNS is the part of a kubeconfig file the namespace comes from.
+type kubeconfigNS struct {
+	CurrentContext string `yaml:"current-context"`
+	Contexts       []struct {
+		Name    string `yaml:"name"`
+		Context struct {
+			Namespace string `yaml:"namespace"`
+		} `yaml:"context"`
+	} `yaml:"contexts"`
+}
+
+// errAskKubectl means the kubeconfig holds something lain does not read the
+// way kubectl does (a file that does not parse): kubectl is asked instead.
+var errAskKubectl = errors.New("kubeconfig: ask kubectl")
+
+// KubeconfigNamespace is the namespace of the current context, read from
+// the kubeconfig files as kubectl reads them: the KUBECONFIG list (files
+// that do not exist are skipped; the first file setting current-context,
+// and the first definition of a context name, win), else ~/.kube/config;
+// "default" when the context sets none. getenv reads the environment
+// kubectl runs in.
+func KubeconfigNamespace(getenv func(string) string) (string, error) {
+	var files []string
+	if list := getenv("KUBECONFIG"); list != "" {
+		seen := map[string]bool{}
+		for _, f := range filepath.SplitList(list) {
+			if f != "" && !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
+		}
+	} else {
+		home := getenv("HOME")
+		if home == "" {
+			home = getenv("USERPROFILE")
+		}
+		if home == "" {
+			return "", errAskKubectl
+		}
+		files = []string{filepath.Join(home, ".kube", "config")}
+	}
+	current := ""
+	namespaces := map[string]string{} // context -> namespace, first file wins
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return "", errAskKubectl
+		}
+		var kc kubeconfigNS
+		if err := yaml.Unmarshal(data, &kc); err != nil {
+			return "", errAskKubectl
+		}
+		if current == "" {
+			current = kc.CurrentContext
+		}
+		for _, c := range kc.Contexts {
+			if _, ok := namespaces[c.Name]; !ok {
+				namespaces[c.Name] = c.Context.Namespace
+			}
+		}
+	}
+	if ns := strings.TrimSpace(namespaces[current]); ns != "" {
+		return ns, nil
+	}
+	return "default", nil
+}
+
+// Namespace is the namespace of the kubeconfig's current context ("default"
+// when it sets none). It reads the kubeconfig files itself (kubectl config
+// view costs a process start, ~0.3 s); only a file it cannot parse makes it
+// ask kubectl.
+func (c *Client) Namespace(ctx context.Context) string {
+	getenv := c.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if ns, err := KubeconfigNamespace(getenv); err == nil {
+		return ns
+	}
+	out, err := c.query(ctx, "config", "view", "--minify", "-o", "jsonpath={..namespace}")
+	if ns := strings.TrimSpace(string(out)); err == nil && ns != "" {
+		return ns
+	}
+	return "default"
+}
