@@ -58,7 +58,9 @@ func (o *workload) desired() int {
 }
 
 // revision is a Deployment's or ReplicaSet's revision number.
-func (o *workload) revision() string { return o.Metadata.Annotations["deployment.kubernetes.io/revision"] }
+func (o *workload) revision() string {
+	return o.Metadata.Annotations["deployment.kubernetes.io/revision"]
+}
 
 // objects is what the rollout knows of a release, by name.
 type objects struct {

@@ -57,50 +57,50 @@ func on(rec *runner.Recorder, kind string, watch bool, out string) {
 	}
 	prefix := "kubectl get --raw '" + group + "/namespaces/lab/" + kind + "?"
 	if watch {
-		rec.OnStream(prefix+"allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=1&watch=1", out)
+		rec.OnStream(prefix+"allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=", out)
 		return
 	}
 	rec.On(prefix+"labelSelector=helm.sh%2Fchart%3Dhello'", out, 0)
 }
 
-// labRollout answers the lists of a rollout of hello (testdata file), its
-// pods watch streaming podEvents; the other watches stay quiet.
+const listAll = "kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello -o json"
+
+// labRollout answers a rollout of hello (a testdata file): the first list
+// has its Deployment, ReplicaSets and the listed pods; the pods watch
+// streams podEvents; the other watches stay quiet.
 func labRollout(t *testing.T, file string, listed []string, podEvents string) *runner.Recorder {
 	objs := byKind(t, file)
 	rec := &runner.Recorder{}
-	var deps, rss, pods []json.RawMessage
+	var items []json.RawMessage
 	for key, raw := range objs {
-		switch kind, _, _ := strings.Cut(key, "/"); kind {
-		case "Deployment":
-			deps = append(deps, raw)
-		case "ReplicaSet":
-			rss = append(rss, raw)
+		if !strings.HasPrefix(key, "Pod/") {
+			items = append(items, raw)
 		}
 	}
 	for _, name := range listed {
-		pods = append(pods, objs["Pod/"+name])
+		items = append(items, objs["Pod/"+name])
 	}
-	on(rec, "deployments", false, rawList(deps...))
-	on(rec, "replicasets", false, rawList(rss...))
-	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList(pods...))
+	rec.On(listAll, rawList(items...), 0)
+	on(rec, "pods", false, rawList())
 	on(rec, "pods", true, podEvents)
 	on(rec, "deployments", true, "")
 	on(rec, "replicasets", true, "")
 	return rec
 }
 
-func ran(rec *runner.Recorder, prefix string) bool {
+func ran(rec *runner.Recorder, prefix string) int {
+	n := 0
 	for _, l := range strings.Split(rec.String(), "\n") {
 		if strings.HasPrefix(l, prefix) {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
-// The last pod gets ready on the watch: the rollout is done, without a
-// single poll, and the StatefulSets (there are none) are not watched.
+// The last pod gets ready on the watch: the rollout is done after one list
+// (no poll), the pods watch going on from the newest pod listed, and the
+// StatefulSets (there are none) not watched.
 func TestTrackerFollowsTheWatch(t *testing.T) {
 	done := byKind(t, "done.json")
 	for _, tty := range []bool{true, false} {
@@ -118,10 +118,13 @@ func TestTrackerFollowsTheWatch(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("tty=%v: %q", tty, b.String())
 		}
-		if ran(rec, "kubectl get deployments") || len(rec.Notes) > 0 {
-			t.Errorf("polled:\n%s\nnotes %q", rec, rec.Notes)
+		if ran(rec, listAll) != 1 || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") > 0 || len(rec.Notes) > 0 {
+			t.Errorf("listed more than once, or polled:\n%s\nnotes %q", rec, rec.Notes)
 		}
-		if ran(rec, "kubectl get --raw '/apis/apps/v1/namespaces/lab/statefulsets?allow") {
+		if ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=3506&watch=1'") != 1 {
+			t.Errorf("the pods watch did not go on from the list:\n%s", rec)
+		}
+		if ran(rec, "kubectl get --raw '/apis/apps/v1/namespaces/lab/statefulsets") > 0 {
 			t.Errorf("watched statefulsets there are none of:\n%s", rec)
 		}
 		for _, c := range rec.Cmds {
@@ -146,23 +149,38 @@ func TestTrackerFailsFastWithTheReason(t *testing.T) {
 	}
 }
 
+// lists answers the first list, then every poll, in turn.
+type lists struct {
+	*runner.Recorder
+	answers []string
+	n       int
+}
+
+func (l *lists) Run(ctx context.Context, c runner.Cmd) (runner.Result, error) {
+	if line := runner.CommandLine(runner.Masker{}, c.Name, c.Args); line == listAll {
+		out := l.answers[min(l.n, len(l.answers)-1)]
+		l.n++
+		l.Recorder.Lines = append(l.Recorder.Lines, line)
+		return runner.Result{Stdout: []byte(out)}, nil
+	}
+	return l.Recorder.Run(ctx, c)
+}
+
 // When a watch breaks (kubectl killed), the tracker polls instead and
 // says so under --verbose only.
 func TestTrackerPollsWhenTheWatchBreaks(t *testing.T) {
+	done := byKind(t, "done.json")
+	notYet := rawList(done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"])
+	all, _ := os.ReadFile("testdata/done.json")
 	rec := &runner.Recorder{}
-	on(rec, "deployments", false, rawList())
-	on(rec, "replicasets", false, rawList())
-	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList())
 	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?allow", "", -1)
 	on(rec, "deployments", true, "")
 	on(rec, "replicasets", true, "")
-	done, _ := os.ReadFile("testdata/done.json")
-	rec.On("kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello -o json", string(done), 0)
+	r := &lists{Recorder: rec, answers: []string{notYet, string(all)}}
 	var b strings.Builder
-	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Interval: time.Millisecond}
+	tr := &Tracker{Runner: r, Out: &b, Release: "hello", Namespace: "lab", Interval: time.Millisecond}
 	st, err := tr.Wait(context.Background())
-	if err != nil || !st.Done() {
+	if err != nil || !st.Done() || r.n != 2 {
 		t.Fatal(err, st, rec)
 	}
 	if len(rec.Notes) != 1 || !strings.Contains(rec.Notes[0], "the watch of pods broke") || !strings.Contains(rec.Notes[0], "polling every 1ms instead") {

@@ -2,17 +2,21 @@ package rollout
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/lain-cli/lain/internal/kube"
 )
 
-// watchKinds are the kinds a rollout watches, each in its own kubectl
-// (kubectl watches one kind at a time).
-var watchKinds = []string{"deployments", "statefulsets", "replicasets", "pods"}
+// watchKinds are the kinds a rollout follows, each watched by its own
+// kubectl (kubectl watches one kind at a time).
+var watchKinds = []struct{ resource, kind string }{
+	{"deployments", "Deployment"}, {"statefulsets", "StatefulSet"}, {"replicasets", "ReplicaSet"}, {"pods", "Pod"},
+}
 
 // watchBroke is a watch that stopped on its own: the tracker polls
 // instead.
@@ -24,10 +28,6 @@ type watchBroke struct {
 func (e *watchBroke) Error() string { return fmt.Sprintf("the watch of %s broke: %v", e.kind, e.err) }
 func (e *watchBroke) Unwrap() error { return e.err }
 
-// errNotNeeded ends the watch of a kind the release has none of (most
-// apps have no StatefulSet; helm made every object before the rollout).
-var errNotNeeded = errors.New("nothing to watch")
-
 // change is one event of one kind's watch, decoded, or the watch's end.
 type change struct {
 	kind  string
@@ -37,39 +37,100 @@ type change struct {
 	err   error
 }
 
-// watch follows the rollout from one list plus a watch per kind, judging it
-// again after every change the API server reports.
+// listed is what the first list said of one kind: where its watch starts.
+type listed struct {
+	count int
+	rv    uint64            // the newest object's resourceVersion (0: unknown)
+	known map[string]string // namespace/name -> resourceVersion
+}
+
+// watch judges the rollout from one list of every kind (one kubectl call,
+// as a poll), then follows it through a watch per kind, judging it again
+// after every change the API server reports. Each watch starts from the
+// newest version its kind's list had, so nothing that changed in between is
+// missed and no kind is listed twice.
 func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out *progress) (Status, error) {
+	c := kube.New(t.Runner)
+	items, err := c.List(ctx, listKinds, sel)
+	if err != nil {
+		return Status{}, err
+	}
+	s := newObjects()
+	from := map[string]*listed{}
+	ns := t.Namespace
+	for _, raw := range items {
+		d, err := decode(raw)
+		if err != nil {
+			return Status{}, err
+		}
+		s.set(d, false)
+		var m kube.ObjectMeta
+		_ = json.Unmarshal(raw, &m)
+		if ns == "" {
+			ns = m.Metadata.Namespace
+		}
+		l := from[m.Kind]
+		if l == nil {
+			l = &listed{known: map[string]string{}}
+			from[m.Kind] = l
+		}
+		l.count++
+		l.known[m.Key()] = m.Metadata.ResourceVersion
+		// resourceVersions are etcd revisions: numbers, though the API
+		// does not promise it; anything else lists the kind again.
+		if rv, err := strconv.ParseUint(m.Metadata.ResourceVersion, 10, 64); err == nil && l.rv != math.MaxUint64 {
+			l.rv = max(l.rv, rv)
+		} else {
+			l.rv = math.MaxUint64
+		}
+	}
+	st := evaluate(s, t.Release)
+	out.show(st)
+	if end, err := t.end(ctx, st); end {
+		return st, err
+	}
+	if ns == "" {
+		ns = c.Namespace(ctx)
+	}
+
 	wctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() {
 		stop()
 		wg.Wait() // no kubectl outlives the rollout
 	}()
-	c := kube.New(t.Runner)
-	ns := t.Namespace
-	if ns == "" {
-		ns = c.Namespace(ctx)
-	}
 	changes := make(chan change, 256)
-	for _, kind := range watchKinds {
+	synced := map[string]bool{}
+	for _, k := range watchKinds {
+		l := from[k.kind]
+		if (k.kind == "StatefulSet" && l == nil) || (k.kind == "ReplicaSet" && from["Deployment"] == nil) {
+			continue // helm made every workload before the rollout: none will come
+		}
+		watch := func(each func(kube.WatchEvent) error) error {
+			return c.WatchIn(wctx, ns, k.resource, sel, each)
+		}
+		if l != nil && l.rv != math.MaxUint64 {
+			synced[k.resource] = true
+			watch = func(each func(kube.WatchEvent) error) error {
+				return c.WatchFrom(wctx, ns, k.resource, sel, strconv.FormatUint(l.rv, 10), l.known, each)
+			}
+		} else {
+			synced[k.resource] = false
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := c.WatchIn(wctx, ns, kind, sel, t.forward(wctx, kind, changes))
+			err := watch(forward(wctx, k.resource, changes))
 			select {
-			case changes <- change{kind: kind, ended: true, err: err}:
+			case changes <- change{kind: k.resource, ended: true, err: err}:
 			case <-wctx.Done():
 			}
 		}()
 	}
-	s := newObjects()
-	synced := map[string]bool{}
 	timeout := time.NewTimer(deadline.Sub(t.Now()))
 	defer timeout.Stop()
 	tick := time.NewTicker(out.every())
 	defer tick.Stop()
-	var st Status
 	dirty := false
 	for {
 		select {
@@ -98,7 +159,7 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 				return st, err
 			}
 		}
-		if len(synced) < len(watchKinds) {
+		if !allTrue(synced) {
 			continue // judging half a list could end the rollout early
 		}
 		st = evaluate(s, t.Release)
@@ -112,9 +173,17 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 	}
 }
 
+func allTrue(m map[string]bool) bool {
+	for _, v := range m {
+		if !v {
+			return false
+		}
+	}
+	return true
+}
+
 // forward hands one kind's events, decoded, to the tracker.
-func (t *Tracker) forward(ctx context.Context, kind string, changes chan<- change) func(kube.WatchEvent) error {
-	seen := 0
+func forward(ctx context.Context, kind string, changes chan<- change) func(kube.WatchEvent) error {
 	return func(e kube.WatchEvent) error {
 		ch := change{kind: kind, typ: e.Type}
 		if e.Type != kube.WatchSynced {
@@ -123,28 +192,20 @@ func (t *Tracker) forward(ctx context.Context, kind string, changes chan<- chang
 				return err
 			}
 			ch.obj = d
-			seen++
 		}
 		select {
 		case changes <- ch:
+			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if e.Type == kube.WatchSynced && seen == 0 && kind == "statefulsets" {
-			return errNotNeeded
-		}
-		return nil
 	}
 }
 
-// apply records a change in s; a watch that ended is an error unless it
-// was not needed.
+// apply records a change in s; a watch that ended is an error.
 func apply(s *objects, synced map[string]bool, ch change) error {
 	switch {
 	case ch.ended:
-		if errors.Is(ch.err, errNotNeeded) {
-			return nil
-		}
 		return &watchBroke{kind: ch.kind, err: ch.err}
 	case ch.typ == kube.WatchSynced:
 		synced[ch.kind] = true
