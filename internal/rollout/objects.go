@@ -125,8 +125,12 @@ func (s *objects) set(d decoded, gone bool) {
 	}
 }
 
-// listKinds is what the rollout reads, in one kubectl call when polling.
-const listKinds = "deployments,statefulsets,replicasets,pods"
+// listKinds is what the rollout reads, in one kubectl call when polling;
+// workloadKinds all but the pods.
+const (
+	listKinds     = workloadKinds + ",pods"
+	workloadKinds = "deployments,statefulsets,replicasets"
+)
 
 // list reads the release's Deployments, StatefulSets, ReplicaSets and Pods
 // in one kubectl call (polling, when no watch is possible).

@@ -39,25 +39,53 @@ type change struct {
 
 // listed is what the first list said of one kind: where its watch starts.
 type listed struct {
-	count int
 	rv    uint64            // the newest object's resourceVersion (0: unknown)
 	known map[string]string // namespace/name -> resourceVersion
 }
 
-// watch judges the rollout from one list of every kind (one kubectl call,
-// as a poll), then follows it through a watch per kind, judging it again
-// after every change the API server reports. Each watch starts from the
-// newest version its kind's list had, so nothing that changed in between is
-// missed and no kind is listed twice.
+// watch follows the rollout through a watch per kind, judging it again
+// after every change the API server reports. The pods (the big list) are
+// listed by their own watch at once; the workloads, in one kubectl call
+// meanwhile, then watched from the newest version that list had, so
+// nothing that changed in between is missed and nothing is listed twice.
 func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out *progress) (Status, error) {
 	c := kube.New(t.Runner)
-	items, err := c.List(ctx, listKinds, sel)
+	wctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		stop()
+		wg.Wait() // no kubectl outlives the rollout
+	}()
+	changes := make(chan change, 256)
+	synced := map[string]bool{}
+	follow := func(resource string, watch func(each func(kube.WatchEvent) error) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := watch(forward(wctx, resource, changes))
+			select {
+			case changes <- change{kind: resource, ended: true, err: err}:
+			case <-wctx.Done():
+			}
+		}()
+	}
+	namespace := make(chan string, 1)
+	synced["pods"] = false
+	follow("pods", func(each func(kube.WatchEvent) error) error {
+		ns := t.Namespace
+		if ns == "" {
+			ns = c.Namespace(wctx)
+		}
+		namespace <- ns
+		return c.WatchIn(wctx, ns, "pods", sel, each)
+	})
+
+	items, err := c.List(ctx, workloadKinds, sel)
 	if err != nil {
 		return Status{}, err
 	}
 	s := newObjects()
 	from := map[string]*listed{}
-	ns := t.Namespace
 	for _, raw := range items {
 		d, err := decode(raw)
 		if err != nil {
@@ -66,15 +94,11 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 		s.set(d, false)
 		var m kube.ObjectMeta
 		_ = json.Unmarshal(raw, &m)
-		if ns == "" {
-			ns = m.Metadata.Namespace
-		}
 		l := from[m.Kind]
 		if l == nil {
 			l = &listed{known: map[string]string{}}
 			from[m.Kind] = l
 		}
-		l.count++
 		l.known[m.Key()] = m.Metadata.ResourceVersion
 		// resourceVersions are etcd revisions: numbers, though the API
 		// does not promise it; anything else lists the kind again.
@@ -84,49 +108,31 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 			l.rv = math.MaxUint64
 		}
 	}
-	st := evaluate(s, t.Release)
-	out.show(st)
-	if end, err := t.end(ctx, st); end {
-		return st, err
+	var ns string
+	select {
+	case ns = <-namespace:
+	case <-ctx.Done():
+		return Status{}, ctx.Err()
 	}
-	if ns == "" {
-		ns = c.Namespace(ctx)
-	}
-
-	wctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		stop()
-		wg.Wait() // no kubectl outlives the rollout
-	}()
-	changes := make(chan change, 256)
-	synced := map[string]bool{}
 	for _, k := range watchKinds {
 		l := from[k.kind]
-		if (k.kind == "StatefulSet" && l == nil) || (k.kind == "ReplicaSet" && from["Deployment"] == nil) {
+		switch {
+		case k.kind == "Pod":
+			continue // followed already
+		case (k.kind == "StatefulSet" && l == nil) || (k.kind == "ReplicaSet" && from["Deployment"] == nil):
 			continue // helm made every workload before the rollout: none will come
-		}
-		watch := func(each func(kube.WatchEvent) error) error {
-			return c.WatchIn(wctx, ns, k.resource, sel, each)
-		}
-		if l != nil && l.rv != math.MaxUint64 {
-			synced[k.resource] = true
-			watch = func(each func(kube.WatchEvent) error) error {
+		case l != nil && l.rv != math.MaxUint64:
+			follow(k.resource, func(each func(kube.WatchEvent) error) error {
 				return c.WatchFrom(wctx, ns, k.resource, sel, strconv.FormatUint(l.rv, 10), l.known, each)
-			}
-		} else {
+			})
+		default:
 			synced[k.resource] = false
+			follow(k.resource, func(each func(kube.WatchEvent) error) error {
+				return c.WatchIn(wctx, ns, k.resource, sel, each)
+			})
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := watch(forward(wctx, k.resource, changes))
-			select {
-			case changes <- change{kind: k.resource, ended: true, err: err}:
-			case <-wctx.Done():
-			}
-		}()
 	}
+	var st Status
 	timeout := time.NewTimer(deadline.Sub(t.Now()))
 	defer timeout.Stop()
 	tick := time.NewTicker(out.every())
@@ -162,6 +168,7 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 		if !allTrue(synced) {
 			continue // judging half a list could end the rollout early
 		}
+		first := st.Procs == nil
 		st = evaluate(s, t.Release)
 		if st.Failure != nil || (st.Done() && t.replacedGone(st)) {
 			out.show(st)
@@ -169,7 +176,10 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 			_, err := t.end(ctx, st)
 			return st, err
 		}
-		dirty = true
+		if dirty = true; first {
+			out.show(st)
+			dirty = false
+		}
 	}
 }
 
