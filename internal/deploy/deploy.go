@@ -173,7 +173,13 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	if err := d.prepare(ctx, q); err != nil {
 		return res, err
 	}
-	podsBefore, _ := rollout.Snapshot(ctx, d.Runner, rel)
+	tr := &rollout.Tracker{Runner: d.Runner, Out: d.ErrOut, TTY: d.TTY, Release: rel, Timeout: time.Duration(q.timeout()) * time.Second, Now: d.Now}
+	var podsBefore map[string]bool
+	if q.Wait && !q.DryRun {
+		tr.Start(ctx) // the pods are watched from before the upgrade: Wait judges right after it
+		defer tr.Stop()
+		podsBefore, _ = tr.Pods(ctx)
+	}
 	_, err = d.Runner.Run(ctx, runner.Cmd{Name: "helm", Args: q.Upgrade(), Dir: q.App.Dir, Mutates: true})
 	if err != nil {
 		res.Err = d.upgradeFailed(ctx, rel, revs, err)
@@ -184,7 +190,6 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 		return res, nil
 	}
 	if q.Wait {
-		tr := &rollout.Tracker{Runner: d.Runner, Out: d.ErrOut, TTY: d.TTY, Release: rel, Timeout: time.Duration(q.timeout()) * time.Second, Now: d.Now}
 		st, err := tr.Wait(ctx)
 		if err != nil {
 			res.Err = err

@@ -29,6 +29,8 @@ type Tracker struct {
 	// Replaced are pods being replaced: the rollout is not done while they
 	// are still there (and not terminating).
 	Replaced []string
+
+	f *follower // the watches, once Start began them
 }
 
 func (t *Tracker) replacedGone(st Status) bool {
@@ -61,7 +63,7 @@ func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 	}
 	deadline := t.Now().Add(t.Timeout)
 	out := &progress{w: t.Out, tty: t.TTY}
-	st, err := t.watch(ctx, sel, deadline, out)
+	st, err := t.watch(ctx, deadline, out)
 	var broke *watchBroke
 	if !errors.As(err, &broke) {
 		return st, err

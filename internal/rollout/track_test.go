@@ -211,3 +211,36 @@ func TestTrackerTimeoutAndCancel(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// Started before the upgrade, the tracker lists the pods once: Pods
+// answers from that list (Snapshot's contract), Wait goes on with its
+// watch. A pods watch that broke before Wait makes Wait poll.
+func TestTrackerStartedBeforeTheUpgrade(t *testing.T) {
+	done := byKind(t, "done.json")
+	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, events("ADDED", done["Pod/hello-web-766ff6df9c-pbqwg"]))
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	before, err := tr.Pods(context.Background())
+	if err != nil || len(before) != 1 || !before["hello-web-766ff6df9c-jrf96"] {
+		t.Fatal(err, before)
+	}
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 1 {
+		t.Fatal(err, st, rec)
+	}
+
+	rec = &runner.Recorder{}
+	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector", "not json", 0)
+	all, _ := os.ReadFile("testdata/done.json")
+	rec.On(listAll, string(all), 0)
+	tr = &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	if _, err := tr.Pods(context.Background()); err == nil {
+		t.Fatal("a broken pods watch answered")
+	}
+	if st, err := tr.Wait(context.Background()); err != nil || !st.Done() || len(rec.Notes) != 1 {
+		t.Fatal(err, st, rec.Notes, rec)
+	}
+}

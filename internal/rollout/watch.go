@@ -43,48 +43,122 @@ type listed struct {
 	known map[string]string // namespace/name -> resourceVersion
 }
 
-// watch follows the rollout through a watch per kind, judging it again
-// after every change the API server reports. The pods (the big list) are
-// listed by their own watch at once; the workloads, in one kubectl call
-// meanwhile, then watched from the newest version that list had, so
-// nothing that changed in between is missed and nothing is listed twice.
-func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out *progress) (Status, error) {
-	c := kube.New(t.Runner)
-	wctx, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer func() {
-		stop()
-		wg.Wait() // no kubectl outlives the rollout
-	}()
-	changes := make(chan change, 256)
-	synced := map[string]bool{}
-	follow := func(resource string, watch func(each func(kube.WatchEvent) error) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := watch(forward(wctx, resource, changes))
-			select {
-			case changes <- change{kind: resource, ended: true, err: err}:
-			case <-wctx.Done():
-			}
-		}()
+// follower holds the watches of one rollout and what they said.
+type follower struct {
+	c       *kube.Client
+	sel     string
+	ctx     context.Context // the watches'
+	stop    context.CancelFunc
+	wg      sync.WaitGroup
+	changes chan change
+	ns      chan string // the namespace, once known
+	s       *objects
+	synced  map[string]bool
+	err     error // a watch that broke
+}
+
+// Start begins following the release's pods (their list, then a watch)
+// now: called before the change that starts the rollout (helm upgrade),
+// it leaves Wait only the workloads to read after it. Wait starts it
+// itself when nobody did; Stop (or Wait) ends it.
+func (t *Tracker) Start(ctx context.Context) {
+	if t.f != nil {
+		return
 	}
-	namespace := make(chan string, 1)
-	synced["pods"] = false
-	follow("pods", func(each func(kube.WatchEvent) error) error {
+	sel := t.Selector
+	if sel == "" {
+		sel = Selector(t.Release)
+	}
+	f := &follower{c: kube.New(t.Runner), sel: sel, changes: make(chan change, 256), ns: make(chan string, 1), s: newObjects(), synced: map[string]bool{"pods": false}}
+	f.ctx, f.stop = context.WithCancel(ctx)
+	t.f = f
+	f.follow("pods", func(each func(kube.WatchEvent) error) error {
 		ns := t.Namespace
 		if ns == "" {
-			ns = c.Namespace(wctx)
+			ns = f.c.Namespace(f.ctx)
 		}
-		namespace <- ns
-		return c.WatchIn(wctx, ns, "pods", sel, each)
+		f.ns <- ns
+		return f.c.WatchIn(f.ctx, ns, "pods", sel, each)
 	})
+}
 
+// Stop ends what Start began; every kubectl it ran has exited when it
+// returns.
+func (t *Tracker) Stop() {
+	if t.f != nil {
+		t.f.stop()
+		t.f.wg.Wait()
+	}
+}
+
+// Pods are the names of the release's current pods (Snapshot's answer,
+// from the pods' watch that Start began).
+func (t *Tracker) Pods(ctx context.Context) (map[string]bool, error) {
+	t.Start(ctx)
+	f := t.f
+	for !f.synced["pods"] {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case ch := <-f.changes:
+			if err := f.take(ch); err != nil {
+				return nil, err
+			}
+		}
+	}
+	names := map[string]bool{}
+	for name, p := range f.s.pods {
+		if counted(p) {
+			names[name] = true
+		}
+	}
+	return names, nil
+}
+
+// follow runs one kind's watch, its events going to f.changes.
+func (f *follower) follow(resource string, watch func(each func(kube.WatchEvent) error) error) {
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		err := watch(forward(f.ctx, resource, f.changes))
+		select {
+		case f.changes <- change{kind: resource, ended: true, err: err}:
+		case <-f.ctx.Done():
+		}
+	}()
+}
+
+// take records a change with whatever else has come meanwhile (a list of
+// 200 pods is judged once, not 200 times).
+func (f *follower) take(ch change) error {
+	err := apply(f.s, f.synced, ch)
+	for err == nil && len(f.changes) > 0 {
+		err = apply(f.s, f.synced, <-f.changes)
+	}
+	if err != nil {
+		f.err = err // a broken watch stays broken
+	}
+	return err
+}
+
+// watch follows the rollout through a watch per kind, judging it again
+// after every change the API server reports. The pods (the big list) are
+// listed by their own watch, begun by Start; the workloads are read after
+// the change, in one kubectl call, then watched from the newest version
+// that list had, so nothing that changed in between is missed and nothing
+// is listed twice.
+func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) (Status, error) {
+	t.Start(ctx)
+	f := t.f
+	defer t.Stop() // no kubectl outlives the rollout
+	c, sel, s, synced := f.c, f.sel, f.s, f.synced
+	if f.err != nil {
+		return Status{}, f.err // Pods saw it break
+	}
 	items, err := c.List(ctx, workloadKinds, sel)
 	if err != nil {
 		return Status{}, err
 	}
-	s := newObjects()
 	from := map[string]*listed{}
 	for _, raw := range items {
 		d, err := decode(raw)
@@ -110,7 +184,7 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 	}
 	var ns string
 	select {
-	case ns = <-namespace:
+	case ns = <-f.ns:
 	case <-ctx.Done():
 		return Status{}, ctx.Err()
 	}
@@ -122,13 +196,13 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 		case (k.kind == "StatefulSet" && l == nil) || (k.kind == "ReplicaSet" && from["Deployment"] == nil):
 			continue // helm made every workload before the rollout: none will come
 		case l != nil && l.rv != math.MaxUint64:
-			follow(k.resource, func(each func(kube.WatchEvent) error) error {
-				return c.WatchFrom(wctx, ns, k.resource, sel, strconv.FormatUint(l.rv, 10), l.known, each)
+			f.follow(k.resource, func(each func(kube.WatchEvent) error) error {
+				return c.WatchFrom(f.ctx, ns, k.resource, sel, strconv.FormatUint(l.rv, 10), l.known, each)
 			})
 		default:
 			synced[k.resource] = false
-			follow(k.resource, func(each func(kube.WatchEvent) error) error {
-				return c.WatchIn(wctx, ns, k.resource, sel, each)
+			f.follow(k.resource, func(each func(kube.WatchEvent) error) error {
+				return c.WatchIn(f.ctx, ns, k.resource, sel, each)
 			})
 		}
 	}
@@ -137,8 +211,23 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 	defer timeout.Stop()
 	tick := time.NewTicker(out.every())
 	defer tick.Stop()
-	dirty := false
+	dirty, judge := false, true
 	for {
+		// Judge only whole lists: half of one could end the rollout early.
+		if judge && allTrue(synced) {
+			first := st.Procs == nil
+			st = evaluate(s, t.Release)
+			if st.Failure != nil || (st.Done() && t.replacedGone(st)) {
+				out.show(st)
+				f.stop() // the explanation's queries need not share the machine
+				_, err := t.end(ctx, st)
+				return st, err
+			}
+			if dirty = true; first {
+				out.show(st)
+				dirty = false
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return st, ctx.Err()
@@ -150,35 +239,15 @@ func (t *Tracker) watch(ctx context.Context, sel string, deadline time.Time, out
 				out.show(st)
 				dirty = false
 			}
-			continue
-		case ch := <-changes:
-			err := apply(s, synced, ch)
-			// Take what else has come before judging: a list of 200 pods
-			// is judged once, not 200 times.
-			for err == nil && len(changes) > 0 {
-				err = apply(s, synced, <-changes)
-			}
-			if ctx.Err() != nil {
-				return st, ctx.Err()
-			}
-			if err != nil {
+			judge = false
+		case ch := <-f.changes:
+			if err := f.take(ch); err != nil {
+				if ctx.Err() != nil {
+					return st, ctx.Err()
+				}
 				return st, err
 			}
-		}
-		if !allTrue(synced) {
-			continue // judging half a list could end the rollout early
-		}
-		first := st.Procs == nil
-		st = evaluate(s, t.Release)
-		if st.Failure != nil || (st.Done() && t.replacedGone(st)) {
-			out.show(st)
-			stop() // the explanation's queries need not share the machine
-			_, err := t.end(ctx, st)
-			return st, err
-		}
-		if dirty = true; first {
-			out.show(st)
-			dirty = false
+			judge = true
 		}
 	}
 }
