@@ -211,6 +211,12 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	defer timeout.Stop()
 	tick := time.NewTicker(out.every())
 	defer tick.Stop()
+	// What came during the upgrade is judged in the first look.
+	for len(f.changes) > 0 {
+		if err := f.take(<-f.changes); err != nil {
+			return Status{}, err
+		}
+	}
 	dirty, judge := false, true
 	for {
 		// Judge only whole lists: half of one could end the rollout early.
