@@ -2,10 +2,8 @@ package rollout
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"sync"
 	"time"
 
@@ -37,12 +35,6 @@ type change struct {
 	err   error
 }
 
-// listed is what the first list said of one kind: where its watch starts.
-type listed struct {
-	rv    uint64            // the newest object's resourceVersion (0: unknown)
-	known map[string]string // namespace/name -> resourceVersion
-}
-
 // follower holds the watches of one rollout and what they said.
 type follower struct {
 	c       *kube.Client
@@ -57,10 +49,11 @@ type follower struct {
 	err     error // a watch that broke
 }
 
-// Start begins following the release's pods (their list, then a watch)
-// now: called before the change that starts the rollout (helm upgrade),
-// it leaves Wait only the workloads to read after it. Wait starts it
-// itself when nobody did; Stop (or Wait) ends it.
+// Start begins following the release now (a list, then a watch, of each
+// kind): called before the change that starts the rollout (helm upgrade),
+// it leaves Wait one small list to read after it, to be sure of the
+// workloads' new state. Wait starts it itself when nobody did; Stop (or
+// Wait) ends it.
 func (t *Tracker) Start(ctx context.Context) {
 	if t.f != nil {
 		return
@@ -69,17 +62,26 @@ func (t *Tracker) Start(ctx context.Context) {
 	if sel == "" {
 		sel = Selector(t.Release)
 	}
-	f := &follower{c: kube.New(t.Runner), sel: sel, changes: make(chan change, 256), ns: make(chan string, 1), s: newObjects(), synced: map[string]bool{"pods": false}}
+	f := &follower{c: kube.New(t.Runner), sel: sel, changes: make(chan change, 256), ns: make(chan string, 1), s: newObjects(), synced: map[string]bool{}}
+	for _, k := range watchKinds {
+		f.synced[k.resource] = false
+	}
 	f.ctx, f.stop = context.WithCancel(ctx)
 	t.f = f
-	f.follow("pods", func(each func(kube.WatchEvent) error) error {
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
 		ns := t.Namespace
 		if ns == "" {
 			ns = f.c.Namespace(f.ctx)
 		}
 		f.ns <- ns
-		return f.c.WatchIn(f.ctx, ns, "pods", sel, each)
-	})
+		for _, k := range watchKinds {
+			f.follow(k.resource, func(each func(kube.WatchEvent) error) error {
+				return f.c.WatchIn(f.ctx, ns, k.resource, sel, each)
+			})
+		}
+	}()
 }
 
 // Stop ends what Start began; every kubectl it ran has exited when it
@@ -142,68 +144,35 @@ func (f *follower) take(ch change) error {
 }
 
 // watch follows the rollout through a watch per kind, judging it again
-// after every change the API server reports. The pods (the big list) are
-// listed by their own watch, begun by Start; the workloads are read after
-// the change, in one kubectl call, then watched from the newest version
-// that list had, so nothing that changed in between is missed and nothing
-// is listed twice.
+// after every change the API server reports. When Start began the
+// watches before the change, the workloads are listed once more first
+// (one kubectl call): their watch may not have told the change yet, and
+// judging the new pods by the old template could end the rollout early.
 func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) (Status, error) {
+	early := t.f != nil
 	t.Start(ctx)
 	f := t.f
 	defer t.Stop() // no kubectl outlives the rollout
-	c, sel, s, synced := f.c, f.sel, f.s, f.synced
 	if f.err != nil {
 		return Status{}, f.err // Pods saw it break
 	}
-	items, err := c.List(ctx, workloadKinds, sel)
-	if err != nil {
-		return Status{}, err
-	}
-	from := map[string]*listed{}
-	for _, raw := range items {
-		d, err := decode(raw)
+	if early {
+		items, err := f.c.List(ctx, workloadKinds, f.sel)
 		if err != nil {
 			return Status{}, err
 		}
-		s.set(d, false)
-		var m kube.ObjectMeta
-		_ = json.Unmarshal(raw, &m)
-		l := from[m.Kind]
-		if l == nil {
-			l = &listed{known: map[string]string{}}
-			from[m.Kind] = l
-		}
-		l.known[m.Key()] = m.Metadata.ResourceVersion
-		// resourceVersions are etcd revisions: numbers, though the API
-		// does not promise it; anything else lists the kind again.
-		if rv, err := strconv.ParseUint(m.Metadata.ResourceVersion, 10, 64); err == nil && l.rv != math.MaxUint64 {
-			l.rv = max(l.rv, rv)
-		} else {
-			l.rv = math.MaxUint64
+		for _, raw := range items {
+			d, err := decode(raw)
+			if err != nil {
+				return Status{}, err
+			}
+			f.s.set(d, false)
 		}
 	}
-	var ns string
-	select {
-	case ns = <-f.ns:
-	case <-ctx.Done():
-		return Status{}, ctx.Err()
-	}
-	for _, k := range watchKinds {
-		l := from[k.kind]
-		switch {
-		case k.kind == "Pod":
-			continue // followed already
-		case (k.kind == "StatefulSet" && l == nil) || (k.kind == "ReplicaSet" && from["Deployment"] == nil):
-			continue // helm made every workload before the rollout: none will come
-		case l != nil && l.rv != math.MaxUint64:
-			f.follow(k.resource, func(each func(kube.WatchEvent) error) error {
-				return c.WatchFrom(f.ctx, ns, k.resource, sel, strconv.FormatUint(l.rv, 10), l.known, each)
-			})
-		default:
-			synced[k.resource] = false
-			f.follow(k.resource, func(each func(kube.WatchEvent) error) error {
-				return c.WatchIn(f.ctx, ns, k.resource, sel, each)
-			})
+	// What came meanwhile is judged in the first look.
+	for len(f.changes) > 0 {
+		if err := f.take(<-f.changes); err != nil {
+			return Status{}, err
 		}
 	}
 	var st Status
@@ -211,18 +180,12 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	defer timeout.Stop()
 	tick := time.NewTicker(out.every())
 	defer tick.Stop()
-	// What came during the upgrade is judged in the first look.
-	for len(f.changes) > 0 {
-		if err := f.take(<-f.changes); err != nil {
-			return Status{}, err
-		}
-	}
 	dirty, judge := false, true
 	for {
 		// Judge only whole lists: half of one could end the rollout early.
-		if judge && allTrue(synced) {
+		if judge && allTrue(f.synced) {
 			first := st.Procs == nil
-			st = evaluate(s, t.Release)
+			st = evaluate(f.s, t.Release)
 			if st.Failure != nil || (st.Done() && t.replacedGone(st)) {
 				out.show(st)
 				f.stop() // the explanation's queries need not share the machine
@@ -239,7 +202,7 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 			return st, ctx.Err()
 		case <-timeout.C:
 			out.show(st)
-			return st, t.timedOut(st, sel)
+			return st, t.timedOut(st, f.sel)
 		case <-tick.C:
 			if dirty {
 				out.show(st)
@@ -267,8 +230,11 @@ func allTrue(m map[string]bool) bool {
 	return true
 }
 
-// forward hands one kind's events, decoded, to the tracker.
+// forward hands one kind's events, decoded, to the tracker. A release
+// without StatefulSets gets none during a rollout (helm made every
+// workload before): that watch ends after its list.
 func forward(ctx context.Context, kind string, changes chan<- change) func(kube.WatchEvent) error {
+	seen := 0
 	return func(e kube.WatchEvent) error {
 		ch := change{kind: kind, typ: e.Type}
 		if e.Type != kube.WatchSynced {
@@ -277,19 +243,28 @@ func forward(ctx context.Context, kind string, changes chan<- change) func(kube.
 				return err
 			}
 			ch.obj = d
+			seen++
 		}
 		select {
 		case changes <- ch:
-			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		if e.Type == kube.WatchSynced && seen == 0 && kind == "statefulsets" {
+			return errNotNeeded
+		}
+		return nil
 	}
 }
+
+// errNotNeeded ends the watch of a kind the release has none of.
+var errNotNeeded = errors.New("nothing to watch")
 
 // apply records a change in s; a watch that ended is an error.
 func apply(s *objects, synced map[string]bool, ch change) error {
 	switch {
+	case ch.ended && errors.Is(ch.err, errNotNeeded):
+		return nil
 	case ch.ended:
 		return &watchBroke{kind: ch.kind, err: ch.err}
 	case ch.typ == kube.WatchSynced:
