@@ -30,7 +30,8 @@ type Tracker struct {
 	// are still there (and not terminating).
 	Replaced []string
 
-	f *follower // the watches, once Start began them
+	f       *follower     // the watches, once Start began them
+	silence time.Duration // see the const; tests shorten it
 }
 
 func (t *Tracker) replacedGone(st Status) bool {

@@ -230,7 +230,7 @@ func TestTrackerStartedBeforeTheUpgrade(t *testing.T) {
 	tr.Start(context.Background())
 	defer tr.Stop()
 	before, err := tr.Pods(context.Background())
-	if err != nil || len(before) != 1 || !before["hello-web-766ff6df9c-jrf96"] {
+	if err != nil || !before["hello-web-766ff6df9c-jrf96"] {
 		t.Fatal(err, before)
 	}
 	st, err := tr.Wait(context.Background())
@@ -249,5 +249,19 @@ func TestTrackerStartedBeforeTheUpgrade(t *testing.T) {
 	}
 	if st, err := tr.Wait(context.Background()); err != nil || !st.Done() || len(rec.Notes) != 1 {
 		t.Fatal(err, st, rec.Notes, rec)
+	}
+}
+
+// Watches that go quiet are checked against a list: one that missed the
+// end of the rollout does not hang it.
+func TestTrackerChecksQuietWatches(t *testing.T) {
+	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, "")
+	all, _ := os.ReadFile("testdata/done.json")
+	rec.On(listAll, string(all), 0)
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second, silence: 50 * time.Millisecond}
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() || !strings.Contains(b.String(), "2/2 ready (done)") {
+		t.Fatal(err, st, b.String())
 	}
 }

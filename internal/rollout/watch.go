@@ -2,8 +2,10 @@ package rollout
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -161,10 +163,21 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 		if err != nil {
 			return Status{}, err
 		}
+		var ns string
+		select {
+		case ns = <-f.ns:
+		case <-ctx.Done():
+			return Status{}, ctx.Err()
+		}
 		for _, raw := range items {
 			d, err := decode(raw)
 			if err != nil {
 				return Status{}, err
+			}
+			var m kube.ObjectMeta
+			// The namespace lain looked up must be the one kubectl used.
+			if json.Unmarshal(raw, &m) == nil && t.Namespace == "" && m.Metadata.Namespace != "" && m.Metadata.Namespace != ns {
+				return Status{}, &watchBroke{kind: "the release", err: fmt.Errorf("the watches look at namespace %s, the release is in %s", ns, m.Metadata.Namespace)}
 			}
 			f.s.set(d, false)
 		}
@@ -180,6 +193,13 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	defer timeout.Stop()
 	tick := time.NewTicker(out.every())
 	defer tick.Stop()
+	// A watch that says nothing for a while is checked against a list:
+	// a watch that silently stopped must not hang the rollout.
+	if t.silence == 0 {
+		t.silence = silence
+	}
+	quiet := time.NewTimer(t.silence)
+	defer quiet.Stop()
 	dirty, judge := false, true
 	for {
 		// Judge only whole lists: half of one could end the rollout early.
@@ -209,6 +229,19 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 				dirty = false
 			}
 			judge = false
+		case <-quiet.C:
+			polled, err := t.check(ctx, st)
+			if err != nil {
+				return st, err
+			}
+			if polled != nil {
+				st = *polled
+				out.show(st)
+				_, err := t.end(ctx, st)
+				return st, err
+			}
+			quiet.Reset(t.silence)
+			judge = false
 		case ch := <-f.changes:
 			if err := f.take(ch); err != nil {
 				if ctx.Err() != nil {
@@ -216,9 +249,43 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 				}
 				return st, err
 			}
+			if !quiet.Stop() {
+				<-quiet.C
+			}
+			quiet.Reset(t.silence)
 			judge = true
 		}
 	}
+}
+
+// silence is how long the watches may say nothing before a list checks
+// them.
+const silence = 5 * time.Second
+
+// check lists the release (as a poll) when the watches have been quiet:
+// the rollout that ended meanwhile is returned; a list that shows what
+// the watches did not is a broken watch.
+func (t *Tracker) check(ctx context.Context, st Status) (*Status, error) {
+	objs, err := list(ctx, t.Runner, t.f.sel)
+	if err != nil {
+		return nil, err
+	}
+	polled := evaluate(objs, t.Release)
+	if polled.Failure != nil || (polled.Done() && t.replacedGone(polled)) {
+		return &polled, nil
+	}
+	if lines(polled) != lines(st) {
+		return nil, &watchBroke{kind: "the release", err: fmt.Errorf("a list shows what the watches did not: %s", lines(polled))}
+	}
+	return nil, nil
+}
+
+func lines(st Status) string {
+	var b strings.Builder
+	for _, p := range st.Procs {
+		b.WriteString(p.Line() + "; ")
+	}
+	return b.String()
 }
 
 func allTrue(m map[string]bool) bool {
