@@ -66,11 +66,14 @@ func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 	out := &progress{w: t.Out, tty: t.TTY}
 	st, err := t.watch(ctx, deadline, out)
 	var broke *watchBroke
-	if !errors.As(err, &broke) {
-		return st, err
+	if errors.As(err, &broke) && ctx.Err() == nil {
+		runner.Note(t.Runner, fmt.Sprintf("rollout: %v; polling every %s instead", broke, t.Interval))
+		st, err = t.poll(ctx, sel, deadline, out)
 	}
-	runner.Note(t.Runner, fmt.Sprintf("rollout: %v; polling every %s instead", broke, t.Interval))
-	return t.poll(ctx, sel, deadline, out)
+	if err != nil && ctx.Err() != nil {
+		return st, ctx.Err() // stopped (Ctrl-C): not kubectl's fault
+	}
+	return st, err
 }
 
 // poll looks at the release every Interval.

@@ -194,7 +194,7 @@ func TestTrackerPollsWhenTheWatchBreaks(t *testing.T) {
 	if err != nil || !st.Done() || r.n != 1 {
 		t.Fatal(err, st, rec)
 	}
-	if len(rec.Notes) != 1 || !strings.Contains(rec.Notes[0], "the watch of pods broke") || !strings.Contains(rec.Notes[0], "polling every 1ms instead") {
+	if len(rec.Notes) != 1 || !strings.Contains(rec.Notes[0], "watching pods: the watch broke") || !strings.Contains(rec.Notes[0], "polling every 1ms instead") {
 		t.Errorf("notes %q", rec.Notes)
 	}
 	if strings.Contains(b.String(), "broke") {

@@ -25,7 +25,7 @@ type watchBroke struct {
 	err  error
 }
 
-func (e *watchBroke) Error() string { return fmt.Sprintf("the watch of %s broke: %v", e.kind, e.err) }
+func (e *watchBroke) Error() string { return fmt.Sprintf("watching %s: %v", e.kind, e.err) }
 func (e *watchBroke) Unwrap() error { return e.err }
 
 // change is one event of one kind's watch, decoded, or the watch's end.
