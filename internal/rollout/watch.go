@@ -14,9 +14,7 @@ import (
 
 // watchKinds are the kinds a rollout follows, each watched by its own
 // kubectl (kubectl watches one kind at a time).
-var watchKinds = []struct{ resource, kind string }{
-	{"deployments", "Deployment"}, {"statefulsets", "StatefulSet"}, {"replicasets", "ReplicaSet"}, {"pods", "Pod"},
-}
+var watchKinds = []string{"deployments", "statefulsets", "replicasets", "pods"}
 
 // watchBroke is a watch that stopped on its own: the tracker polls
 // instead.
@@ -65,8 +63,8 @@ func (t *Tracker) Start(ctx context.Context) {
 		sel = Selector(t.Release)
 	}
 	f := &follower{c: kube.New(t.Runner), sel: sel, changes: make(chan change, 256), ns: make(chan string, 1), s: newObjects(), synced: map[string]bool{}}
-	for _, k := range watchKinds {
-		f.synced[k.resource] = false
+	for _, kind := range watchKinds {
+		f.synced[kind] = false
 	}
 	f.ctx, f.stop = context.WithCancel(ctx)
 	t.f = f
@@ -78,9 +76,9 @@ func (t *Tracker) Start(ctx context.Context) {
 			ns = f.c.Namespace(f.ctx)
 		}
 		f.ns <- ns
-		for _, k := range watchKinds {
-			f.follow(k.resource, func(each func(kube.WatchEvent) error) error {
-				return f.c.WatchIn(f.ctx, ns, k.resource, sel, each)
+		for _, kind := range watchKinds {
+			f.follow(kind, func(each func(kube.WatchEvent) error) error {
+				return f.c.WatchIn(f.ctx, ns, kind, sel, each)
 			})
 		}
 	}()
