@@ -73,10 +73,12 @@ type objects struct {
 	// that an older look (a list taken before a watch's event was read)
 	// never replaces a newer one.
 	versions map[string]uint64
+	// fresh are the ReplicaSets a watch saw made (not listed).
+	fresh map[string]bool
 }
 
 func newObjects() *objects {
-	return &objects{workloads: map[string]*workload{}, replicaSets: map[string]*workload{}, pods: map[string]kube.Pod{}, versions: map[string]uint64{}}
+	return &objects{workloads: map[string]*workload{}, replicaSets: map[string]*workload{}, pods: map[string]kube.Pod{}, versions: map[string]uint64{}, fresh: map[string]bool{}}
 }
 
 // decoded is one object read from the cluster: a pod or a workload.

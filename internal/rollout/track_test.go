@@ -265,3 +265,69 @@ func TestTrackerChecksQuietWatches(t *testing.T) {
 		t.Fatal(err, st, b.String())
 	}
 }
+
+// slowList holds the workloads' list back, as a loaded machine does.
+type slowList struct {
+	*runner.Recorder
+	delay time.Duration
+}
+
+func (s *slowList) Run(ctx context.Context, c runner.Cmd) (runner.Result, error) {
+	if runner.CommandLine(runner.Masker{}, c.Name, c.Args) == listWorkloads {
+		select {
+		case <-time.After(s.delay):
+		case <-ctx.Done():
+			return runner.Result{}, ctx.Err()
+		}
+	}
+	return s.Recorder.Run(ctx, c)
+}
+
+// A pod of a ReplicaSet made since Start fails: that is the new template
+// failing, reported without waiting for the workloads' list.
+func TestTrackerReportsANewReplicaSetsFailureEarly(t *testing.T) {
+	crash := byKind(t, "crashloop.json")
+	rec := &runner.Recorder{}
+	rec.On(listWorkloads, rawList(crash["Deployment/hello-web"], crash["ReplicaSet/hello-web-766ff6df9c"], crash["ReplicaSet/hello-web-c47d69d67"]), 0)
+	on(rec, "deployments", false, rawList(crash["Deployment/hello-web"]))
+	on(rec, "replicasets", false, rawList(crash["ReplicaSet/hello-web-766ff6df9c"]))
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList(crash["Pod/hello-web-766ff6df9c-jrf96"]))
+	on(rec, "pods", true, events("ADDED", crash["Pod/hello-web-c47d69d67-bpgkn"]))
+	on(rec, "replicasets", true, events("ADDED", crash["ReplicaSet/hello-web-c47d69d67"]))
+	on(rec, "deployments", true, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	if _, err := tr.Pods(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := tr.Wait(context.Background())
+	if err == nil || !strings.Contains(b.String(), "cannot start: CrashLoopBackOff") || time.Since(start) > 2*time.Second {
+		t.Fatal(time.Since(start), err, b.String())
+	}
+}
+
+// A pod that was failing before Start (the last deploy's) is not this
+// rollout's failure: nothing is judged of it before the workloads' list.
+func TestTrackerDoesNotBlameTheLastDeploysPods(t *testing.T) {
+	crash := byKind(t, "crashloop.json")
+	rec := &runner.Recorder{}
+	on(rec, "deployments", false, rawList(crash["Deployment/hello-web"]))
+	on(rec, "replicasets", false, rawList(crash["ReplicaSet/hello-web-766ff6df9c"], crash["ReplicaSet/hello-web-c47d69d67"]))
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList(crash["Pod/hello-web-c47d69d67-bpgkn"]))
+	on(rec, "pods", true, "")
+	on(rec, "replicasets", true, "")
+	on(rec, "deployments", true, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 300 * time.Millisecond}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	_, err := tr.Wait(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "not ready after") || strings.Contains(b.String(), "cannot start") {
+		t.Fatal(err, b.String())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -156,29 +157,18 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	if f.err != nil {
 		return Status{}, f.err // Pods saw it break
 	}
+	// The workloads' list runs beside the watches: until it is in, only a
+	// pod of a ReplicaSet made since Start (so of the new template) can be
+	// judged, and only as failing.
+	var workloads chan listResult
 	if early {
-		items, err := f.c.List(ctx, workloadKinds, f.sel)
-		if err != nil {
-			return Status{}, err
-		}
-		var ns string
-		select {
-		case ns = <-f.ns:
-		case <-ctx.Done():
-			return Status{}, ctx.Err()
-		}
-		for _, raw := range items {
-			d, err := decode(raw)
-			if err != nil {
-				return Status{}, err
-			}
-			var m kube.ObjectMeta
-			// The namespace lain looked up must be the one kubectl used.
-			if json.Unmarshal(raw, &m) == nil && t.Namespace == "" && m.Metadata.Namespace != "" && m.Metadata.Namespace != ns {
-				return Status{}, &watchBroke{kind: "the release", err: fmt.Errorf("the watches look at namespace %s, the release is in %s", ns, m.Metadata.Namespace)}
-			}
-			f.s.set(d, false)
-		}
+		workloads = make(chan listResult, 1)
+		lctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			items, err := f.c.List(lctx, workloadKinds, f.sel)
+			workloads <- listResult{items, err}
+		}()
 	}
 	// What came meanwhile is judged in the first look.
 	for len(f.changes) > 0 {
@@ -201,7 +191,15 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	dirty, judge := false, true
 	for {
 		// Judge only whole lists: half of one could end the rollout early.
-		if judge && allTrue(f.synced) {
+		if judge && workloads != nil {
+			if failure := earlyFailure(f.s, t.Release); failure != nil {
+				f.stop()
+				st.Failure = failure
+				_, err := t.end(ctx, st)
+				return st, err
+			}
+		}
+		if judge && workloads == nil && allTrue(f.synced) {
 			first := st.Procs == nil
 			st = evaluate(f.s, t.Release)
 			if st.Failure != nil || (st.Done() && t.replacedGone(st)) {
@@ -227,6 +225,11 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 				dirty = false
 			}
 			judge = false
+		case res := <-workloads:
+			if err := t.known(res); err != nil {
+				return st, err
+			}
+			workloads, judge = nil, true
 		case <-quiet.C:
 			polled, err := t.check(ctx, st)
 			if err != nil {
@@ -254,6 +257,52 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 			judge = true
 		}
 	}
+}
+
+// listResult is a list's answer.
+type listResult struct {
+	items []json.RawMessage
+	err   error
+}
+
+// known takes the workloads' list read after the change.
+func (t *Tracker) known(res listResult) error {
+	if res.err != nil {
+		return res.err
+	}
+	f := t.f
+	ns := <-f.ns // sent before any watch began
+	for _, raw := range res.items {
+		d, err := decode(raw)
+		if err != nil {
+			return err
+		}
+		var m kube.ObjectMeta
+		// The namespace lain looked up must be the one kubectl used.
+		if json.Unmarshal(raw, &m) == nil && t.Namespace == "" && m.Metadata.Namespace != "" && m.Metadata.Namespace != ns {
+			return &watchBroke{kind: "the release", err: fmt.Errorf("the watches look at namespace %s, the release is in %s", ns, m.Metadata.Namespace)}
+		}
+		f.s.set(d, false)
+	}
+	return nil
+}
+
+// earlyFailure is a failing pod of a ReplicaSet that appeared since the
+// watches began: its template is the new one whatever the workloads say.
+func earlyFailure(s *objects, release string) *Failure {
+	names := make([]string, 0, len(s.fresh))
+	for name, p := range s.pods {
+		if counted(p) && p.OwnerKind == "ReplicaSet" && s.fresh[p.OwnerName] {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if failure := podFailure(s.pods[name], release); failure != nil {
+			return failure
+		}
+	}
+	return nil
 }
 
 // silence is how long the watches may say nothing before a list checks
@@ -335,6 +384,9 @@ func apply(s *objects, synced map[string]bool, ch change) error {
 	case ch.typ == kube.WatchSynced:
 		synced[ch.kind] = true
 	default:
+		if ch.typ == kube.WatchAdded && ch.obj.kind == "ReplicaSet" && synced[ch.kind] {
+			s.fresh[ch.obj.name] = true // made since the watch began
+		}
 		s.set(ch.obj, ch.typ == kube.WatchDeleted)
 	}
 	return nil
