@@ -73,7 +73,7 @@ type objects struct {
 	// that an older look (a list taken before a watch's event was read)
 	// never replaces a newer one.
 	versions map[string]uint64
-	// fresh are the ReplicaSets a watch saw made (not listed).
+	// fresh are the objects (kind/name) a watch saw made, not listed.
 	fresh map[string]bool
 }
 

@@ -331,3 +331,26 @@ func TestTrackerDoesNotBlameTheLastDeploysPods(t *testing.T) {
 		t.Fatal(err, b.String())
 	}
 }
+
+// The watches show the new ReplicaSet of the Deployment's revision and its
+// pods ready: the rollout is done without waiting for the workloads' list.
+func TestTrackerEndsOnTheWatchAlone(t *testing.T) {
+	done := byKind(t, "done.json")
+	rec := &runner.Recorder{}
+	on(rec, "deployments", false, rawList(done["Deployment/hello-web"]))
+	on(rec, "replicasets", false, rawList(done["ReplicaSet/hello-web-c47d69d67"]))
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList())
+	on(rec, "replicasets", true, events("ADDED", done["ReplicaSet/hello-web-766ff6df9c"]))
+	on(rec, "pods", true, events("ADDED", done["Pod/hello-web-766ff6df9c-jrf96"], done["Pod/hello-web-766ff6df9c-pbqwg"]))
+	on(rec, "deployments", true, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	start := time.Now()
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() || time.Since(start) > 2*time.Second {
+		t.Fatal(time.Since(start), err, st, b.String())
+	}
+}

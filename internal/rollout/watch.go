@@ -191,6 +191,9 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	dirty, judge := false, true
 	for {
 		// Judge only whole lists: half of one could end the rollout early.
+		if workloads != nil && settledByWatch(f.s) {
+			workloads = nil // the watches showed the change: no need to wait for the list
+		}
 		if judge && workloads != nil {
 			if failure := earlyFailure(f.s, t.Release); failure != nil {
 				f.stop()
@@ -292,7 +295,7 @@ func (t *Tracker) known(res listResult) error {
 func earlyFailure(s *objects, release string) *Failure {
 	names := make([]string, 0, len(s.fresh))
 	for name, p := range s.pods {
-		if counted(p) && p.OwnerKind == "ReplicaSet" && s.fresh[p.OwnerName] {
+		if counted(p) && p.OwnerKind == "ReplicaSet" && s.fresh["ReplicaSet/"+p.OwnerName] {
 			names = append(names, name)
 		}
 	}
@@ -303,6 +306,35 @@ func earlyFailure(s *objects, release string) *Failure {
 		}
 	}
 	return nil
+}
+
+// settledByWatch reports whether the watches alone show every workload as
+// the change left it: each is a Deployment made since Start (helm
+// installed it), or one whose current revision is that of a ReplicaSet
+// made since Start (the controller made it for the new template).
+func settledByWatch(s *objects) bool {
+	if len(s.workloads) == 0 {
+		return false
+	}
+	for key, w := range s.workloads {
+		if w.Kind != "Deployment" {
+			return false
+		}
+		if s.fresh[key] {
+			continue
+		}
+		made := false
+		for name, rs := range s.replicaSets {
+			if _, dep := rs.owner(); dep == w.Metadata.Name && s.fresh["ReplicaSet/"+name] && rs.revision() != "" && rs.revision() == w.revision() {
+				made = true
+				break
+			}
+		}
+		if !made {
+			return false
+		}
+	}
+	return true
 }
 
 // silence is how long the watches may say nothing before a list checks
@@ -384,8 +416,8 @@ func apply(s *objects, synced map[string]bool, ch change) error {
 	case ch.typ == kube.WatchSynced:
 		synced[ch.kind] = true
 	default:
-		if ch.typ == kube.WatchAdded && ch.obj.kind == "ReplicaSet" && synced[ch.kind] {
-			s.fresh[ch.obj.name] = true // made since the watch began
+		if ch.typ == kube.WatchAdded && synced[ch.kind] {
+			s.fresh[ch.obj.kind+"/"+ch.obj.name] = true // made since the watch began
 		}
 		s.set(ch.obj, ch.typ == kube.WatchDeleted)
 	}
