@@ -72,18 +72,50 @@ func (c *Client) Watch(ctx context.Context, kind, selector string, each func(Wat
 // WatchIn is Watch in namespace ("" for all namespaces), for callers that
 // already know it or watch several kinds.
 func (c *Client) WatchIn(ctx context.Context, namespace, kind, selector string, each func(WatchEvent) error) error {
+	w, err := c.newWatcher(namespace, kind, selector, each)
+	if err != nil {
+		return err
+	}
+	if err := w.list(ctx); err != nil {
+		return err
+	}
+	return w.run(ctx)
+}
+
+// WatchFrom is WatchIn for a caller that listed kind itself (in one
+// kubectl call with other kinds, say): it watches from rv, a
+// resourceVersion no newer than that list (the newest of its objects'
+// will do), and known holds what the list had (namespace/name ->
+// resourceVersion). Nothing is listed and no WatchSynced comes unless rv
+// has expired: then Watch lists and delivers what changed, known
+// included, as WatchIn does. Changes between rv and the caller's list come
+// again.
+func (c *Client) WatchFrom(ctx context.Context, namespace, kind, selector, rv string, known map[string]string, each func(WatchEvent) error) error {
+	w, err := c.newWatcher(namespace, kind, selector, each)
+	if err != nil {
+		return err
+	}
+	w.rv = rv
+	for k, v := range known {
+		w.known[k] = v
+	}
+	return w.run(ctx)
+}
+
+func (c *Client) newWatcher(namespace, kind, selector string, each func(WatchEvent) error) (*watcher, error) {
 	k, ok := watchedKinds[kind]
 	if !ok {
-		return fmt.Errorf("kube.Watch: unknown kind %q", kind)
+		return nil, fmt.Errorf("kube.Watch: unknown kind %q", kind)
 	}
 	path := k.group + "/" + kind
 	if namespace != "" {
 		path = k.group + "/namespaces/" + url.PathEscape(namespace) + "/" + kind
 	}
-	w := &watcher{c: c, path: path, kind: k.kind, selector: selector, each: each, known: map[string]string{}}
-	if err := w.list(ctx); err != nil {
-		return err
-	}
+	return &watcher{c: c, path: path, kind: k.kind, selector: selector, each: each, known: map[string]string{}}, nil
+}
+
+// run watches from w.rv until ctx ends, each fails or the watch breaks.
+func (w *watcher) run(ctx context.Context) error {
 	for {
 		started := time.Now()
 		lines, err := w.watch(ctx)
@@ -135,7 +167,6 @@ type watcher struct {
 	each     func(WatchEvent) error
 	rv       string            // where the watch goes on from
 	known    map[string]string // namespace/name -> resourceVersion
-	listed   bool
 }
 
 func (w *watcher) url(watch bool) string {
@@ -156,8 +187,9 @@ func (w *watcher) url(watch bool) string {
 
 func (w *watcher) line() string { return "kubectl get --raw " + w.url(true) }
 
-// objectMeta is what Watch reads of every object.
-type objectMeta struct {
+// ObjectMeta is what Watch reads of every object (and what a caller of
+// WatchFrom needs of its own list).
+type ObjectMeta struct {
 	Kind     string `json:"kind"`
 	Metadata struct {
 		Name            string `json:"name"`
@@ -166,7 +198,8 @@ type objectMeta struct {
 	} `json:"metadata"`
 }
 
-func (m objectMeta) key() string { return m.Metadata.Namespace + "/" + m.Metadata.Name }
+// Key is how WatchFrom's known names an object: namespace/name.
+func (m ObjectMeta) Key() string { return m.Metadata.Namespace + "/" + m.Metadata.Name }
 
 // list reads the collection and delivers it: everything as added the
 // first time; after an expired watch, only what changed since.
@@ -186,7 +219,7 @@ func (w *watcher) list(ctx context.Context) error {
 	}
 	seen := make(map[string]bool, len(l.Items))
 	for _, raw := range l.Items {
-		var m objectMeta
+		var m ObjectMeta
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return fmt.Errorf("kubectl get --raw %s: unexpected output: %w", w.url(false), err)
 		}
@@ -194,7 +227,7 @@ func (w *watcher) list(ctx context.Context) error {
 			// The API server leaves kind out of list items.
 			raw = withKind(raw, w.kind)
 		}
-		key := m.key()
+		key := m.Key()
 		seen[key] = true
 		typ := WatchAdded
 		if rv, ok := w.known[key]; ok {
@@ -286,14 +319,14 @@ func (e *callerError) Error() string { return e.err.Error() }
 func (w *watcher) event(e rawWatchEvent) error {
 	switch e.Type {
 	case WatchAdded, WatchModified, WatchDeleted:
-		var m objectMeta
+		var m ObjectMeta
 		if err := json.Unmarshal(e.Object, &m); err != nil {
 			return &streamError{err}
 		}
 		if e.Type == WatchDeleted {
-			delete(w.known, m.key())
+			delete(w.known, m.Key())
 		} else {
-			w.known[m.key()] = m.Metadata.ResourceVersion
+			w.known[m.Key()] = m.Metadata.ResourceVersion
 		}
 		if m.Metadata.ResourceVersion != "" {
 			w.rv = m.Metadata.ResourceVersion
@@ -302,7 +335,7 @@ func (w *watcher) event(e rawWatchEvent) error {
 			return &callerError{err}
 		}
 	case "BOOKMARK":
-		var m objectMeta
+		var m ObjectMeta
 		if err := json.Unmarshal(e.Object, &m); err == nil && m.Metadata.ResourceVersion != "" {
 			w.rv = m.Metadata.ResourceVersion
 		}

@@ -170,7 +170,7 @@ func TestWatchListsAgainWhenTheVersionExpired(t *testing.T) {
 	)
 	var got []string
 	err := New(f).WatchIn(context.Background(), "lab", "pods", "", func(e WatchEvent) error {
-		var m objectMeta
+		var m ObjectMeta
 		if e.Object != nil {
 			if err := json.Unmarshal(e.Object, &m); err != nil {
 				t.Fatal(err)
@@ -290,4 +290,40 @@ func FuzzDecodeWatch(f *testing.F) {
 			return nil
 		})
 	})
+}
+
+// WatchFrom goes on from the caller's own list: no list of its own, no
+// Synced, until the version expired; then the new list is told as a
+// difference from what the caller had.
+func TestWatchFromTheCallersList(t *testing.T) {
+	f := &fakeKubectl{t: t}
+	f.answers = append(f.answers,
+		streamAnswer(`{"type":"MODIFIED","object":{"kind":"Pod","metadata":{"name":"a","namespace":"lab","resourceVersion":"12"}}}`+"\n"+
+			`{"type":"ERROR","object":{"kind":"Status","reason":"Expired","code":410}}`, false, 0),
+		listAnswer(podList("40", "a@12", "c@31")),
+		streamAnswer("", true, 0),
+	)
+	var got []string
+	err := New(f).WatchFrom(context.Background(), "lab", "pods", "", "11", map[string]string{"lab/a": "5", "lab/b": "6"}, func(e WatchEvent) error {
+		var m ObjectMeta
+		if e.Object != nil {
+			if err := json.Unmarshal(e.Object, &m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got = append(got, strings.TrimSpace(e.Type+" "+m.Metadata.Name))
+		if e.Type == WatchSynced {
+			return errEnough
+		}
+		return nil
+	})
+	if err != errEnough {
+		t.Fatalf("err %v", err)
+	}
+	if want := "MODIFIED a|ADDED c|DELETED b|SYNCED"; strings.Join(got, "|") != want {
+		t.Errorf("events %s\nwant   %s", strings.Join(got, "|"), want)
+	}
+	if !strings.HasSuffix(f.lines[0], "resourceVersion=11&watch=1'") {
+		t.Errorf("first command %s", f.lines[0])
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/lain-cli/lain/internal/kube"
@@ -26,6 +27,7 @@ type workload struct {
 	Kind     string `json:"kind"`
 	Metadata struct {
 		Name            string            `json:"name"`
+		ResourceVersion string            `json:"resourceVersion"`
 		Generation      int64             `json:"generation"`
 		Labels          map[string]string `json:"labels"`
 		Annotations     map[string]string `json:"annotations"`
@@ -67,16 +69,23 @@ type objects struct {
 	workloads   map[string]*workload // Deployments and StatefulSets
 	replicaSets map[string]*workload
 	pods        map[string]kube.Pod
+	// versions are the resourceVersions seen (deleted objects' too), so
+	// that an older look (a list taken before a watch's event was read)
+	// never replaces a newer one.
+	versions map[string]uint64
+	// fresh are the objects (kind/name) a watch saw made, not listed.
+	fresh map[string]bool
 }
 
 func newObjects() *objects {
-	return &objects{workloads: map[string]*workload{}, replicaSets: map[string]*workload{}, pods: map[string]kube.Pod{}}
+	return &objects{workloads: map[string]*workload{}, replicaSets: map[string]*workload{}, pods: map[string]kube.Pod{}, versions: map[string]uint64{}, fresh: map[string]bool{}}
 }
 
 // decoded is one object read from the cluster: a pod or a workload.
 type decoded struct {
 	kind string // Pod, Deployment, StatefulSet, ReplicaSet
 	name string
+	rv   uint64 // its resourceVersion; 0 when unknown (or not a number)
 	pod  kube.Pod
 	w    *workload
 }
@@ -88,6 +97,9 @@ func decode(raw json.RawMessage) (decoded, error) {
 		return decoded{}, fmt.Errorf("reading the rollout's objects: %w", err)
 	}
 	d := decoded{kind: w.Kind, name: w.Metadata.Name}
+	// resourceVersions are etcd revisions: numbers, though the API does
+	// not promise it; anything else is taken as it comes.
+	d.rv, _ = strconv.ParseUint(w.Metadata.ResourceVersion, 10, 64)
 	if w.Kind != "Pod" {
 		d.w = &w
 		return d, nil
@@ -100,8 +112,16 @@ func decode(raw json.RawMessage) (decoded, error) {
 	return d, nil
 }
 
-// set records an object; gone removes it.
+// set records an object; gone removes it. An older version than one
+// already seen is ignored.
 func (s *objects) set(d decoded, gone bool) {
+	key := d.kind + "/" + d.name
+	if d.rv != 0 {
+		if d.rv < s.versions[key] {
+			return
+		}
+		s.versions[key] = d.rv
+	}
 	switch d.kind {
 	case "Pod":
 		if gone {
@@ -116,7 +136,6 @@ func (s *objects) set(d decoded, gone bool) {
 			s.replicaSets[d.name] = d.w
 		}
 	case "Deployment", "StatefulSet":
-		key := d.kind + "/" + d.name
 		if gone {
 			delete(s.workloads, key)
 		} else {
@@ -125,8 +144,12 @@ func (s *objects) set(d decoded, gone bool) {
 	}
 }
 
-// listKinds is what the rollout reads, in one kubectl call when polling.
-const listKinds = "deployments,statefulsets,replicasets,pods"
+// listKinds is what the rollout reads, in one kubectl call when polling;
+// workloadKinds all but the pods.
+const (
+	listKinds     = workloadKinds + ",pods"
+	workloadKinds = "deployments,statefulsets,replicasets"
+)
 
 // list reads the release's Deployments, StatefulSets, ReplicaSets and Pods
 // in one kubectl call (polling, when no watch is possible).

@@ -101,3 +101,26 @@ func TestExplainPrintsEventsLogsAndNext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A look older than one already taken (a list read after the watch told a
+// newer version) changes nothing; a deleted object stays deleted.
+func TestOlderVersionsAreIgnored(t *testing.T) {
+	mk := func(rv, gen string) decoded {
+		d, err := decode(json.RawMessage(`{"kind":"Deployment","metadata":{"name":"web","resourceVersion":"` + rv + `","generation":` + gen + `}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	s := newObjects()
+	s.set(mk("10", "2"), false)
+	s.set(mk("7", "1"), false)
+	if g := s.workloads["Deployment/web"].Metadata.Generation; g != 2 {
+		t.Errorf("generation %d after an older look", g)
+	}
+	s.set(mk("12", "2"), true)
+	s.set(mk("11", "2"), false)
+	if _, ok := s.workloads["Deployment/web"]; ok {
+		t.Error("an older look brought a deleted object back")
+	}
+}

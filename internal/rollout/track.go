@@ -29,6 +29,9 @@ type Tracker struct {
 	// Replaced are pods being replaced: the rollout is not done while they
 	// are still there (and not terminating).
 	Replaced []string
+
+	f       *follower     // the watches, once Start began them
+	silence time.Duration // see the const; tests shorten it
 }
 
 func (t *Tracker) replacedGone(st Status) bool {
@@ -61,13 +64,16 @@ func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 	}
 	deadline := t.Now().Add(t.Timeout)
 	out := &progress{w: t.Out, tty: t.TTY}
-	st, err := t.watch(ctx, sel, deadline, out)
+	st, err := t.watch(ctx, deadline, out)
 	var broke *watchBroke
-	if !errors.As(err, &broke) {
-		return st, err
+	if errors.As(err, &broke) && ctx.Err() == nil {
+		runner.Note(t.Runner, fmt.Sprintf("rollout: %v; polling every %s instead", broke, t.Interval))
+		st, err = t.poll(ctx, sel, deadline, out)
 	}
-	runner.Note(t.Runner, fmt.Sprintf("rollout: %v; polling every %s instead", broke, t.Interval))
-	return t.poll(ctx, sel, deadline, out)
+	if err != nil && ctx.Err() != nil {
+		return st, ctx.Err() // stopped (Ctrl-C): not kubectl's fault
+	}
+	return st, err
 }
 
 // poll looks at the release every Interval.

@@ -57,18 +57,24 @@ func on(rec *runner.Recorder, kind string, watch bool, out string) {
 	}
 	prefix := "kubectl get --raw '" + group + "/namespaces/lab/" + kind + "?"
 	if watch {
-		rec.OnStream(prefix+"allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=1&watch=1", out)
+		rec.OnStream(prefix+"allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=", out)
 		return
 	}
 	rec.On(prefix+"labelSelector=helm.sh%2Fchart%3Dhello'", out, 0)
 }
 
-// labRollout answers the lists of a rollout of hello (testdata file), its
-// pods watch streaming podEvents; the other watches stay quiet.
+const (
+	listAll       = "kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello -o json"
+	listWorkloads = "kubectl get deployments,statefulsets,replicasets -l helm.sh/chart=hello -o json"
+)
+
+// labRollout answers a rollout of hello (a testdata file): the workloads
+// list has its Deployment and ReplicaSets, the pods list the listed pods;
+// the pods watch streams podEvents; the other watches stay quiet.
 func labRollout(t *testing.T, file string, listed []string, podEvents string) *runner.Recorder {
 	objs := byKind(t, file)
 	rec := &runner.Recorder{}
-	var deps, rss, pods []json.RawMessage
+	var items, deps, rss, pods []json.RawMessage
 	for key, raw := range objs {
 		switch kind, _, _ := strings.Cut(key, "/"); kind {
 		case "Deployment":
@@ -76,10 +82,14 @@ func labRollout(t *testing.T, file string, listed []string, podEvents string) *r
 		case "ReplicaSet":
 			rss = append(rss, raw)
 		}
+		if !strings.HasPrefix(key, "Pod/") {
+			items = append(items, raw)
+		}
 	}
 	for _, name := range listed {
 		pods = append(pods, objs["Pod/"+name])
 	}
+	rec.On(listWorkloads, rawList(items...), 0)
 	on(rec, "deployments", false, rawList(deps...))
 	on(rec, "replicasets", false, rawList(rss...))
 	on(rec, "statefulsets", false, rawList())
@@ -90,17 +100,18 @@ func labRollout(t *testing.T, file string, listed []string, podEvents string) *r
 	return rec
 }
 
-func ran(rec *runner.Recorder, prefix string) bool {
+func ran(rec *runner.Recorder, prefix string) int {
+	n := 0
 	for _, l := range strings.Split(rec.String(), "\n") {
 		if strings.HasPrefix(l, prefix) {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
-// The last pod gets ready on the watch: the rollout is done, without a
-// single poll, and the StatefulSets (there are none) are not watched.
+// The last pod gets ready on the watch: the rollout is done after one list
+// of each kind (no poll), the StatefulSets (there are none) not watched.
 func TestTrackerFollowsTheWatch(t *testing.T) {
 	done := byKind(t, "done.json")
 	for _, tty := range []bool{true, false} {
@@ -118,10 +129,10 @@ func TestTrackerFollowsTheWatch(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("tty=%v: %q", tty, b.String())
 		}
-		if ran(rec, "kubectl get deployments") || len(rec.Notes) > 0 {
-			t.Errorf("polled:\n%s\nnotes %q", rec, rec.Notes)
+		if ran(rec, "kubectl get deployments") > 0 || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 1 || len(rec.Notes) > 0 {
+			t.Errorf("listed more than once, or polled:\n%s\nnotes %q", rec, rec.Notes)
 		}
-		if ran(rec, "kubectl get --raw '/apis/apps/v1/namespaces/lab/statefulsets?allow") {
+		if ran(rec, "kubectl get --raw '/apis/apps/v1/namespaces/lab/statefulsets?allow") > 0 {
 			t.Errorf("watched statefulsets there are none of:\n%s", rec)
 		}
 		for _, c := range rec.Cmds {
@@ -146,26 +157,44 @@ func TestTrackerFailsFastWithTheReason(t *testing.T) {
 	}
 }
 
+// lists answers the first list, then every poll, in turn (they run one
+// after the other).
+type lists struct {
+	*runner.Recorder
+	answers []string
+	n       int
+}
+
+func (l *lists) Run(ctx context.Context, c runner.Cmd) (runner.Result, error) {
+	if line := runner.CommandLine(runner.Masker{}, c.Name, c.Args); line == listAll || line == listWorkloads {
+		out := l.answers[min(l.n, len(l.answers)-1)]
+		l.n++
+		return runner.Result{Stdout: []byte(out)}, nil
+	}
+	return l.Recorder.Run(ctx, c)
+}
+
 // When a watch breaks (kubectl killed), the tracker polls instead and
 // says so under --verbose only.
 func TestTrackerPollsWhenTheWatchBreaks(t *testing.T) {
+	done := byKind(t, "done.json")
+	all, _ := os.ReadFile("testdata/done.json")
 	rec := &runner.Recorder{}
-	on(rec, "deployments", false, rawList())
-	on(rec, "replicasets", false, rawList())
+	on(rec, "deployments", false, rawList(done["Deployment/hello-web"]))
+	on(rec, "replicasets", false, rawList(done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"]))
 	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList())
+	on(rec, "pods", false, rawList(done["Pod/hello-web-766ff6df9c-jrf96"]))
 	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?allow", "", -1)
 	on(rec, "deployments", true, "")
 	on(rec, "replicasets", true, "")
-	done, _ := os.ReadFile("testdata/done.json")
-	rec.On("kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello -o json", string(done), 0)
+	r := &lists{Recorder: rec, answers: []string{string(all)}}
 	var b strings.Builder
-	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Interval: time.Millisecond}
+	tr := &Tracker{Runner: r, Out: &b, Release: "hello", Namespace: "lab", Interval: time.Millisecond}
 	st, err := tr.Wait(context.Background())
-	if err != nil || !st.Done() {
+	if err != nil || !st.Done() || r.n != 1 {
 		t.Fatal(err, st, rec)
 	}
-	if len(rec.Notes) != 1 || !strings.Contains(rec.Notes[0], "the watch of pods broke") || !strings.Contains(rec.Notes[0], "polling every 1ms instead") {
+	if len(rec.Notes) != 1 || !strings.Contains(rec.Notes[0], "watching pods: the watch broke") || !strings.Contains(rec.Notes[0], "polling every 1ms instead") {
 		t.Errorf("notes %q", rec.Notes)
 	}
 	if strings.Contains(b.String(), "broke") {
@@ -187,5 +216,141 @@ func TestTrackerTimeoutAndCancel(t *testing.T) {
 	tr = &Tracker{Runner: labRollout(t, "crashloop.json", nil, ""), Out: &b, Release: "hello", Namespace: "lab"}
 	if _, err := tr.Wait(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// Started before the upgrade, the tracker lists the pods once: Pods
+// answers from that list (Snapshot's contract), Wait goes on with its
+// watch. A pods watch that broke before Wait makes Wait poll.
+func TestTrackerStartedBeforeTheUpgrade(t *testing.T) {
+	done := byKind(t, "done.json")
+	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, events("ADDED", done["Pod/hello-web-766ff6df9c-pbqwg"]))
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	before, err := tr.Pods(context.Background())
+	if err != nil || !before["hello-web-766ff6df9c-jrf96"] {
+		t.Fatal(err, before)
+	}
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 1 || ran(rec, listWorkloads) != 1 {
+		t.Fatal(err, st, rec)
+	}
+
+	rec = &runner.Recorder{}
+	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector", "not json", 0)
+	all, _ := os.ReadFile("testdata/done.json")
+	rec.On(listAll, string(all), 0)
+	tr = &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	if _, err := tr.Pods(context.Background()); err == nil {
+		t.Fatal("a broken pods watch answered")
+	}
+	if st, err := tr.Wait(context.Background()); err != nil || !st.Done() || len(rec.Notes) != 1 {
+		t.Fatal(err, st, rec.Notes, rec)
+	}
+}
+
+// Watches that go quiet are checked against a list: one that missed the
+// end of the rollout does not hang it.
+func TestTrackerChecksQuietWatches(t *testing.T) {
+	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, "")
+	all, _ := os.ReadFile("testdata/done.json")
+	rec.On(listAll, string(all), 0)
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second, silence: 50 * time.Millisecond}
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() || !strings.Contains(b.String(), "2/2 ready (done)") {
+		t.Fatal(err, st, b.String())
+	}
+}
+
+// slowList holds the workloads' list back, as a loaded machine does.
+type slowList struct {
+	*runner.Recorder
+	delay time.Duration
+}
+
+func (s *slowList) Run(ctx context.Context, c runner.Cmd) (runner.Result, error) {
+	if runner.CommandLine(runner.Masker{}, c.Name, c.Args) == listWorkloads {
+		select {
+		case <-time.After(s.delay):
+		case <-ctx.Done():
+			return runner.Result{}, ctx.Err()
+		}
+	}
+	return s.Recorder.Run(ctx, c)
+}
+
+// A pod of a ReplicaSet made since Start fails: that is the new template
+// failing, reported without waiting for the workloads' list.
+func TestTrackerReportsANewReplicaSetsFailureEarly(t *testing.T) {
+	crash := byKind(t, "crashloop.json")
+	rec := &runner.Recorder{}
+	rec.On(listWorkloads, rawList(crash["Deployment/hello-web"], crash["ReplicaSet/hello-web-766ff6df9c"], crash["ReplicaSet/hello-web-c47d69d67"]), 0)
+	on(rec, "deployments", false, rawList(crash["Deployment/hello-web"]))
+	on(rec, "replicasets", false, rawList(crash["ReplicaSet/hello-web-766ff6df9c"]))
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList(crash["Pod/hello-web-766ff6df9c-jrf96"]))
+	on(rec, "pods", true, events("ADDED", crash["Pod/hello-web-c47d69d67-bpgkn"]))
+	on(rec, "replicasets", true, events("ADDED", crash["ReplicaSet/hello-web-c47d69d67"]))
+	on(rec, "deployments", true, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	if _, err := tr.Pods(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := tr.Wait(context.Background())
+	if err == nil || !strings.Contains(b.String(), "cannot start: CrashLoopBackOff") || time.Since(start) > 2*time.Second {
+		t.Fatal(time.Since(start), err, b.String())
+	}
+}
+
+// A pod that was failing before Start (the last deploy's) is not this
+// rollout's failure: nothing is judged of it before the workloads' list.
+func TestTrackerDoesNotBlameTheLastDeploysPods(t *testing.T) {
+	crash := byKind(t, "crashloop.json")
+	rec := &runner.Recorder{}
+	on(rec, "deployments", false, rawList(crash["Deployment/hello-web"]))
+	on(rec, "replicasets", false, rawList(crash["ReplicaSet/hello-web-766ff6df9c"], crash["ReplicaSet/hello-web-c47d69d67"]))
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList(crash["Pod/hello-web-c47d69d67-bpgkn"]))
+	on(rec, "pods", true, "")
+	on(rec, "replicasets", true, "")
+	on(rec, "deployments", true, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 300 * time.Millisecond}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	_, err := tr.Wait(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "not ready after") || strings.Contains(b.String(), "cannot start") {
+		t.Fatal(err, b.String())
+	}
+}
+
+// The watches show the new ReplicaSet of the Deployment's revision and its
+// pods ready: the rollout is done without waiting for the workloads' list.
+func TestTrackerEndsOnTheWatchAlone(t *testing.T) {
+	done := byKind(t, "done.json")
+	rec := &runner.Recorder{}
+	on(rec, "deployments", false, rawList(done["Deployment/hello-web"]))
+	on(rec, "replicasets", false, rawList(done["ReplicaSet/hello-web-c47d69d67"]))
+	on(rec, "statefulsets", false, rawList())
+	on(rec, "pods", false, rawList())
+	on(rec, "replicasets", true, events("ADDED", done["ReplicaSet/hello-web-766ff6df9c"]))
+	on(rec, "pods", true, events("ADDED", done["Pod/hello-web-766ff6df9c-jrf96"], done["Pod/hello-web-766ff6df9c-pbqwg"]))
+	on(rec, "deployments", true, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	tr.Start(context.Background())
+	defer tr.Stop()
+	start := time.Now()
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() || time.Since(start) > 2*time.Second {
+		t.Fatal(time.Since(start), err, st, b.String())
 	}
 }
