@@ -14,7 +14,7 @@ type WaitOptions struct {
 	cmdutil.ReleaseEnv
 	Release  string // "" the app's
 	Selector string
-	Tries    int // polls, 3 s apart
+	Tries    int // the limit, in the original's polls of 3 s
 }
 
 // NewCmdWait builds `lain wait`.
@@ -23,10 +23,12 @@ func NewCmdWait(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wait [RELEASE]",
 		Short: "Wait until every pod of the app is ready (fails fast on pods that cannot start)",
-		Long: `Poll the release's Deployments and StatefulSets until each runs only ready pods
+		Long: `Follow the release's Deployments and StatefulSets (one list, then a watch;
+polls every 3 s only if the watch breaks) until each runs only ready pods
 of its current template. A pod in CrashLoopBackOff, ImagePullBackOff,
 CreateContainerConfigError, OOMKilled or Unschedulable stops the wait at
-once, with its events and last log lines.`,
+once, with its events and last log lines. --tries N gives up after N x 3 s
+(the original lain's polls, kept for scripts).`,
 		Example: `  lain wait
   lain wait -l app.kubernetes.io/instance=hello-web
   lain wait --tries 100`,
@@ -43,7 +45,7 @@ once, with its events and last log lines.`,
 		},
 	}
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "wait only for the pods matching this label `SELECTOR`")
-	cmd.Flags().IntVar(&o.Tries, "tries", 100, "give up after `N` polls, 3 s apart")
+	cmd.Flags().IntVar(&o.Tries, "tries", 100, "give up after `N` x 3 s (the original's polls, 3 s apart)")
 	return cmd
 }
 
