@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lain-cli/lain/internal/image"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/rollout"
 
@@ -25,6 +26,9 @@ type state struct {
 	// pods are the release's pods before the upgrade (--wait: were any
 	// recreated?); nil when not asked.
 	pods map[string]bool
+	// images are the container images of the release's Deployments and
+	// StatefulSets as they run now (the IMAGES column of the wide table).
+	images map[string][]string
 }
 
 // extraLabels are the label columns of the namespace table after helm's:
@@ -34,13 +38,14 @@ var extraLabels = []string{kube.NameLabel, kube.OneOffLabel, "helm.sh/chart"}
 // namespaceCmd is the one query: the API server prints the tables (no
 // Secret's data leaves it), with helm's labels, the one-off job labels and
 // the pods' release as columns; pods only when the deploy follows the
-// rollout.
+// rollout. The wide tables of the Deployments and StatefulSets give the
+// images running now: the previous image tag, without a helm get values.
 func namespaceCmd(pods bool) []string {
-	kinds := "secrets,jobs"
+	kinds := "secrets,jobs,deployments,statefulsets"
 	if pods {
 		kinds += ",pods"
 	}
-	return []string{"get", kinds, "-L", strings.Join(append(append([]string{}, release.Labels...), extraLabels...), ",")}
+	return []string{"get", kinds, "-o", "wide", "-L", strings.Join(append(append([]string{}, release.Labels...), extraLabels...), ",")}
 }
 
 func readNamespace(ctx context.Context, r runner.Runner, pods bool) (runner.Result, error) {
@@ -77,6 +82,8 @@ func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
 				}
 			case strings.HasPrefix(t.Rows[0][0], "job."):
 				st.oneOff, jobsKnown = finishedOneOff(t, first, appname)
+			case strings.HasPrefix(t.Rows[0][0], "deployment.apps/"), strings.HasPrefix(t.Rows[0][0], "statefulset.apps/"):
+				st.addImages(t, first)
 			case strings.HasPrefix(t.Rows[0][0], "pod/"):
 				st.pods = map[string]bool{}
 				for _, row := range t.Rows {
@@ -125,6 +132,49 @@ func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
 	var err error
 	st.envExists, err = env.wait()
 	return st, err
+}
+
+// addImages keeps the IMAGES column of a workloads' table by release (the
+// helm.sh/chart label, which lain's chart sets to the release name).
+func (st *state) addImages(t release.Table, labels int) {
+	col := -1
+	for i, h := range t.Header[:labels] {
+		if h == "IMAGES" {
+			col = i
+		}
+	}
+	if col < 0 {
+		return
+	}
+	if st.images == nil {
+		st.images = map[string][]string{}
+	}
+	for _, row := range t.Rows {
+		rel := row[labels+len(release.Labels)+2]
+		for _, img := range strings.Split(row[col], ",") {
+			if img != "" {
+				st.images[rel] = append(st.images[rel], img)
+			}
+		}
+	}
+}
+
+// runningTag is the image tag the release's workloads run now from the
+// app's repository repo, when they all agree on one; false when none runs
+// it or they differ (a proc's own imageTag): then helm get values knows.
+func (st *state) runningTag(rel, repo string) (string, bool) {
+	tag := ""
+	for _, img := range st.images[rel] {
+		r, t := image.SplitName(img)
+		if r != repo {
+			continue
+		}
+		if tag != "" && t != tag {
+			return "", false
+		}
+		tag = t
+	}
+	return tag, tag != ""
 }
 
 // finishedOneOff are the app's one-off jobs that are Complete or Failed, by
