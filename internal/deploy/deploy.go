@@ -67,7 +67,7 @@ type Deployer struct {
 	Notify func(ctx context.Context, r Result) error
 	// namespace is the namespace table when Run started it early (it needs
 	// nothing of the app); nil: Deploy asks.
-	namespace *async[runner.Result]
+	namespace *async[[]release.Table]
 	// MRNote comments on the merge request of a GitLab CI pipeline
 	// (mrnote.go); nil: nothing. Its failure is only a warning.
 	MRNote func(ctx context.Context, r Result) error

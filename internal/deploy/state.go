@@ -48,8 +48,65 @@ func namespaceCmd(pods bool) []string {
 	return []string{"get", kinds, "-o", "wide", "-L", strings.Join(append(append([]string{}, release.Labels...), extraLabels...), ",")}
 }
 
-func readNamespace(ctx context.Context, r runner.Runner, pods bool) (runner.Result, error) {
-	return r.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(pods), Capture: true, Quiet: true})
+// readNamespace reads the namespace's tables: in-process from the API
+// server when the kubeconfig's credentials are ones lain reads (a kubectl
+// process costs ~150-200 ms of start-up), else, or when that read fails in
+// any way, with kubectl. getenv nil: kubectl.
+func readNamespace(ctx context.Context, r runner.Runner, getenv func(string) string, pods bool) ([]release.Table, error) {
+	args := namespaceCmd(pods)
+	if getenv != nil {
+		resources := []kube.Resource{kube.Secrets, kube.Jobs, kube.Deployments, kube.StatefulSets}
+		if pods {
+			resources = append(resources, kube.Pods)
+		}
+		cfg, err := kube.KubeconfigAPI(getenv)
+		if err == nil {
+			var tables []kube.APITable
+			if tables, err = kube.ReadTables(ctx, cfg, resources); err == nil {
+				var paths []string
+				for _, res := range resources {
+					paths = append(paths, res.Path(cfg.Namespace))
+				}
+				runner.Note(r, runner.CommandLine(runner.Masker{}, "kubectl", args)+"   # read in-process: "+strings.Join(paths, ", "))
+				return kubeTables(tables), nil
+			}
+		}
+		runner.Note(r, "reading the namespace with kubectl: "+err.Error())
+	}
+	res, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: args, Capture: true, Quiet: true})
+	if err != nil {
+		return nil, err
+	}
+	return release.ParseTables(string(res.Stdout)), nil
+}
+
+// kubeTables are the API server's tables as kubectl get prints them with
+// several kinds and -L: rows named kind/name, the label columns last.
+func kubeTables(in []kube.APITable) []release.Table {
+	labels := append(append([]string{}, release.Labels...), extraLabels...)
+	var out []release.Table
+	for _, t := range in {
+		if len(t.Columns) == 0 {
+			continue
+		}
+		rt := release.Table{}
+		for _, c := range t.Columns {
+			rt.Header = append(rt.Header, strings.ToUpper(c))
+		}
+		for _, l := range labels {
+			rt.Header = append(rt.Header, strings.ToUpper(l[strings.LastIndex(l, "/")+1:]))
+		}
+		for _, row := range t.Rows {
+			cells := append([]string{}, row.Cells...)
+			cells[0] = t.Resource.Prefix + row.Name
+			for _, l := range labels {
+				cells = append(cells, row.Labels[l])
+			}
+			rt.Rows = append(rt.Rows, cells)
+		}
+		out = append(out, rt)
+	}
+	return out
 }
 
 // readState asks in one kubectl call when helm keeps its releases in the
@@ -59,16 +116,16 @@ func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
 	names, appname, rel := q.watched(), q.App.Name, q.ReleaseName()
 	envSecret := appname + "-env"
 	if release.InSecrets(d.Getenv) {
-		res, err := d.namespace.wait()
+		tables, err := d.namespace.wait()
 		if d.namespace == nil {
-			res, err = readNamespace(ctx, d.Runner, q.followed())
+			tables, err = readNamespace(ctx, d.Runner, d.Getenv, q.followed())
 		}
 		if err != nil {
 			return state{}, err
 		}
 		st := state{releases: map[string][]release.Revision{}, fromTable: true}
 		jobsKnown := true
-		for _, t := range release.ParseTables(string(res.Stdout)) {
+		for _, t := range tables {
 			if len(t.Rows) == 0 || len(t.Header) < len(release.Labels)+len(extraLabels)+2 {
 				continue
 			}
