@@ -199,3 +199,28 @@ func TestKubeconfigAPILeavesOthersToKubectl(t *testing.T) {
 		t.Errorf("%+v %v", cfg, err)
 	}
 }
+
+// Whatever a kubeconfig holds, reading it never panics: it gives a
+// config or an error (then kubectl reads it).
+func FuzzKubeconfigAPI(f *testing.F) {
+	f.Add("clusters:\n- name: lab\n  cluster:\n    server: https://127.0.0.1:6443\n    insecure-skip-tls-verify: true\nusers:\n- name: a\n  user:\n    token: t\ncontexts:\n- name: lab\n  context: {cluster: lab, user: a, namespace: ns}\ncurrent-context: lab\n")
+	f.Add("clusters:\n- name: lab\n  cluster:\n    server: https://x\n    certificate-authority-data: bm90IHBlbQ==\nusers:\n- name: a\n  user:\n    client-certificate-data: eA==\n    client-key: k\ncontexts:\n- name: lab\n  context: {cluster: lab, user: a}\ncurrent-context: lab\n")
+	f.Add("users:\n- name: a\n  user:\n    exec: {command: aws}\ncontexts: [x]\ncurrent-context: 3\n")
+	f.Add("clusters: {a: b}\n")
+	f.Fuzz(func(t *testing.T, kubeconfig string) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "config")
+		if err := os.WriteFile(p, []byte(kubeconfig), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := KubeconfigAPI(func(k string) string {
+			if k == "KUBECONFIG" {
+				return p
+			}
+			return ""
+		})
+		if err == nil && (cfg.TLS == nil || !strings.HasPrefix(cfg.Server, "https://")) {
+			t.Errorf("%+v", cfg)
+		}
+	})
+}
