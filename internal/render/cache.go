@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -93,6 +94,13 @@ func (c *Cache) key(dir string, args []string) (string, bool) {
 		field("path", filepath.ToSlash(rel)+" "+d.Type().String())
 		if d.IsDir() {
 			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// helm follows a link to a directory, the walk does not: such a
+			// chart is rendered every time.
+			if st, err := os.Stat(path); err != nil || st.IsDir() {
+				return errors.New("a link to a directory")
+			}
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {

@@ -127,13 +127,24 @@ func TestRenderCacheHitsAndMisses(t *testing.T) {
 	render(runs, "--set", "x=1")
 }
 
-// An unreadable input caches nothing: helm renders every time.
+// An input the key cannot cover caches nothing: helm renders every time
+// (no helm found, a link to a directory helm would follow).
 func TestRenderCacheOffWhenAnInputIsUnreadable(t *testing.T) {
-	tg, rec, _ := cachedApp(t)
-	tg.cache.LookPath = func(string) (string, error) { return "", os.ErrNotExist }
-	for i := 1; i <= 2; i++ {
-		if _, err := tg.Render(context.Background(), rec, ""); err != nil || helmRuns(rec) != i {
-			t.Fatal(err, rec)
+	for name, spoil := range map[string]func(*Target, string){
+		"no helm": func(tg *Target, _ string) {
+			tg.cache.LookPath = func(string) (string, error) { return "", os.ErrNotExist }
+		},
+		"linked dir": func(_ *Target, dir string) {
+			os.MkdirAll(filepath.Join(dir, "shared"), 0o755)
+			os.Symlink(filepath.Join(dir, "shared"), filepath.Join(dir, "app/chart/files"))
+		},
+	} {
+		tg, rec, dir := cachedApp(t)
+		spoil(tg, dir)
+		for i := 1; i <= 2; i++ {
+			if _, err := tg.Render(context.Background(), rec, ""); err != nil || helmRuns(rec) != i {
+				t.Fatal(name, err, rec)
+			}
 		}
 	}
 }
