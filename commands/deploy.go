@@ -24,6 +24,8 @@ type DeployOptions struct {
 	Registry deploy.Registry
 	// Notify sends the webhook message; nil: none.
 	Notify func(ctx context.Context, r deploy.Result) error
+	// RenderCache keeps helm template's renders; nil: always render.
+	RenderCache *render.Cache
 
 	Sets        []string
 	Build       bool
@@ -65,6 +67,7 @@ Unschedulable), printing the pod's events and last log lines.`,
 				return err
 			}
 			o.IgnoreLint, o.AutoPilot = f.Globals.IgnoreLint, f.Globals.AutoPilot
+			o.RenderCache = render.NewCache(f.CacheDir(), f.Build.Version+" "+f.Build.Commit)
 			return runDeploy(cmd.Context(), o)
 		},
 	}
@@ -80,7 +83,7 @@ Unschedulable), printing the pod's events and last log lines.`,
 }
 
 func runDeploy(ctx context.Context, o *DeployOptions) error {
-	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
+	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values, Cache: o.RenderCache}, IO: o.IO, DryRun: o.DryRun,
 		Transport: o.Transport, Registry: o.deployRegistry, Build: o.buildFor(), Notify: o.Notify}
 	_, err := deploy.Run(ctx, e, deploy.Flags{Sets: o.Sets, Build: o.Build, Canary: o.Canary, Wait: o.Wait || o.IO.IsCI(),
 		DeleteAfter: o.DeleteAfter, Timeout: o.Timeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot})

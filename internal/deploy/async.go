@@ -33,3 +33,10 @@ func (a *async[T]) wait() (T, error) {
 	<-a.done
 	return a.v, a.err
 }
+
+// done is an answer already known.
+func done[T any](v T) *async[T] {
+	a := &async[T]{done: make(chan struct{}), v: v}
+	close(a.done)
+	return a
+}

@@ -67,7 +67,7 @@ type Deployer struct {
 	Notify func(ctx context.Context, r Result) error
 	// namespace is the namespace table when Run started it early (it needs
 	// nothing of the app); nil: Deploy asks.
-	namespace *async[runner.Result]
+	namespace *async[[]release.Table]
 	// MRNote comments on the merge request of a GitLab CI pipeline
 	// (mrnote.go); nil: nothing. Its failure is only a warning.
 	MRNote func(ctx context.Context, r Result) error
@@ -194,10 +194,14 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	var prevTagQ *async[string]
 	if cur, ok := lastDeployed(revs); ok {
 		res.PreviousRevision = cur.Revision
-		prevTagQ = start(&bg, func() (string, error) {
-			v, err := release.Values(ctx, d.Runner, rel, cur.Revision)
-			return release.ImageTag(v), err
-		})
+		if tag, ok := before.runningTag(rel, image.Repo(q.Cluster.Values.Registry, q.App.Name)); ok {
+			prevTagQ = done(tag)
+		} else {
+			prevTagQ = start(&bg, func() (string, error) {
+				v, err := release.Values(ctx, d.Runner, rel, cur.Revision)
+				return release.ImageTag(v), err
+			})
+		}
 	}
 	if err := d.prepare(ctx, q, before); err != nil {
 		return res, err

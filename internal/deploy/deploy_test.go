@@ -78,13 +78,54 @@ func podsTable(pods ...string) string {
 	return b.String()
 }
 
+// workloadsTable is the Deployments' wide table of the same call,
+// "name:release:image[,image]".
+func workloadsTable(deploys ...string) string {
+	var b strings.Builder
+	row := "%-28s%-8s%-13s%-12s%-5s%-12s%-46s%-40s%-6s%-5s%-7s%-8s%-5s%-8s%s\n"
+	fmt.Fprintf(&b, "\n"+row, "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR", "OWNER", "NAME", "STATUS", "VERSION", "NAME", "ONE-OFF", "CHART")
+	for _, d := range deploys {
+		p := strings.SplitN(d, ":", 3)
+		fmt.Fprintf(&b, row, "deployment.apps/"+p[0], "1/1", "1", "1", "2m", "web", p[2], "app.kubernetes.io/instance="+p[0], "", "", "", "", "shop", "", p[1])
+	}
+	return b.String()
+}
+
+// The previous image tag is the one the release's workloads run now from
+// the app's repository, when they agree; else helm get values must tell.
+func TestRunningTagFromTheWideTable(t *testing.T) {
+	for _, c := range []struct {
+		deploys []string
+		tag     string
+	}{
+		{[]string{"shop-web:shop:r.example.com/x/shop:1600-old", "shop-worker:shop:r.example.com/x/shop:1600-old,busybox:1"}, "1600-old"},
+		{[]string{"shop-web:shop:r.example.com/x/shop:1600-old", "shop-worker:shop:r.example.com/x/shop:1500-own"}, ""},
+		{[]string{"shop-canary-web:shop-canary:r.example.com/x/shop:1600-new"}, ""},
+		{[]string{"shop-web:shop:nginx:1.25"}, ""},
+		{nil, ""},
+	} {
+		q := request(t)
+		rec := &helmRecorder{}
+		rec.On("kubectl get secrets,jobs,deployments,statefulsets -o wide", secretsTable(true, []string{"shop:1:deployed"})+workloadsTable(c.deploys...), 0)
+		d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
+		st, err := d.readState(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tag, ok := st.runningTag("shop", "r.example.com/x/shop")
+		if tag != c.tag || ok != (c.tag != "") || len(st.releases["shop"]) != 1 {
+			t.Errorf("%v: %q %v, want %q", c.deploys, tag, ok, c.tag)
+		}
+	}
+}
+
 // With --wait the same call lists the pods: the release's are the ones
 // before the upgrade.
 func TestReadStateWithPods(t *testing.T) {
 	q := request(t)
 	q.Wait = true
 	rec := &helmRecorder{}
-	rec.On("kubectl get secrets,jobs,pods -L owner,name,status,version,app.kubernetes.io/name,lain.dev/one-off,helm.sh/chart",
+	rec.On("kubectl get secrets,jobs,deployments,statefulsets,pods -o wide -L owner,name,status,version,app.kubernetes.io/name,lain.dev/one-off,helm.sh/chart",
 		secretsTable(true, []string{"shop:1:deployed"}, "shop-x:Failed")+podsTable("shop-web-1:shop", "shop-web-2:shop", "other-web-1:other"), 0)
 	d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
 	st, err := d.readState(context.Background(), q)

@@ -12,7 +12,6 @@ import (
 	"github.com/lain-cli/lain/internal/iostreams"
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/render"
-	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/webhook"
 )
 
@@ -59,9 +58,9 @@ func Run(ctx context.Context, e Env, f Flags) (Result, error) {
 	defer bg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var namespace *async[runner.Result]
+	var namespace *async[[]release.Table]
 	if release.InSecrets(e.Getenv) {
-		namespace = start(&bg, func() (runner.Result, error) { return readNamespace(ctx, e.Runner, f.Wait && !e.DryRun) })
+		namespace = start(&bg, func() ([]release.Table, error) { return readNamespace(ctx, e.Runner, e.Getenv, f.Wait && !e.DryRun) })
 	}
 	t, err := render.Load(ctx, e.Source, f.Canary)
 	if err != nil {

@@ -14,10 +14,20 @@ import (
 	"github.com/lain-cli/lain/internal/render"
 )
 
-// A no-op deploy of a deployed app starts six processes: git twice, one
-// kubectl for the namespace, one render, the upgrade and, beside it, the
-// previous values. Nothing runs after the upgrade.
+// A no-op deploy of a deployed app starts five processes: git twice, one
+// kubectl for the namespace (with the image running now), one render and
+// the upgrade. When no workload runs the app's image, helm get values
+// tells the previous tag, beside the upgrade. Nothing runs after it.
 func TestRunNoOpDeployProcesses(t *testing.T) {
+	t.Run("image running", func(t *testing.T) {
+		noOpDeploy(t, workloadsTable("shop-web:shop:127.0.0.1:5000/lain/shop:1700000000-abc"), "git log\ngit remote\nhelm template\nhelm upgrade\nkubectl get")
+	})
+	t.Run("no workload", func(t *testing.T) {
+		noOpDeploy(t, "", "git log\ngit remote\nhelm get\nhelm template\nhelm upgrade\nkubectl get")
+	})
+}
+
+func noOpDeploy(t *testing.T, workloads, want string) {
 	dir := filepath.Join(t.TempDir(), "shop")
 	if _, err := chart.WriteTemplates(filepath.Join(dir, "chart"), "shop"); err != nil {
 		t.Fatal(err)
@@ -28,7 +38,7 @@ func TestRunNoOpDeployProcesses(t *testing.T) {
 	}
 	rec := &helmRecorder{}
 	rec.On("git log", "1700000000-abc", 0)
-	rec.On("kubectl get secrets,jobs", secretsTable(true, []string{"shop:1:superseded", "shop:2:deployed"}), 0)
+	rec.On("kubectl get secrets,jobs", secretsTable(true, []string{"shop:1:superseded", "shop:2:deployed"})+workloads, 0)
 	rec.On("helm template", "---\n# Source: shop/templates/ingresses.yaml\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop-lab-local-shop-web\nspec:\n  rules:\n    - host: shop.lab.local\n", 0)
 	rec.On("helm get values shop", `{"imageTag":"1700000000-abc"}`, 0)
 	rec.On("helm upgrade", "REVISION: 3\n", 0)
@@ -46,7 +56,6 @@ func TestRunNoOpDeployProcesses(t *testing.T) {
 		got = append(got, f[0]+" "+f[1])
 	}
 	sort.Strings(got)
-	want := "git log\ngit remote\nhelm get\nhelm template\nhelm upgrade\nkubectl get"
 	if strings.Join(got, "\n") != want {
 		t.Fatalf("ran\n%s\nwant\n%s", rec, want)
 	}

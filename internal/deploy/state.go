@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lain-cli/lain/internal/image"
 	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/rollout"
 
@@ -25,6 +26,9 @@ type state struct {
 	// pods are the release's pods before the upgrade (--wait: were any
 	// recreated?); nil when not asked.
 	pods map[string]bool
+	// images are the container images of the release's Deployments and
+	// StatefulSets as they run now (the IMAGES column of the wide table).
+	images map[string][]string
 }
 
 // extraLabels are the label columns of the namespace table after helm's:
@@ -34,17 +38,75 @@ var extraLabels = []string{kube.NameLabel, kube.OneOffLabel, "helm.sh/chart"}
 // namespaceCmd is the one query: the API server prints the tables (no
 // Secret's data leaves it), with helm's labels, the one-off job labels and
 // the pods' release as columns; pods only when the deploy follows the
-// rollout.
+// rollout. The wide tables of the Deployments and StatefulSets give the
+// images running now: the previous image tag, without a helm get values.
 func namespaceCmd(pods bool) []string {
-	kinds := "secrets,jobs"
+	kinds := "secrets,jobs,deployments,statefulsets"
 	if pods {
 		kinds += ",pods"
 	}
-	return []string{"get", kinds, "-L", strings.Join(append(append([]string{}, release.Labels...), extraLabels...), ",")}
+	return []string{"get", kinds, "-o", "wide", "-L", strings.Join(append(append([]string{}, release.Labels...), extraLabels...), ",")}
 }
 
-func readNamespace(ctx context.Context, r runner.Runner, pods bool) (runner.Result, error) {
-	return r.Run(ctx, runner.Cmd{Name: "kubectl", Args: namespaceCmd(pods), Capture: true, Quiet: true})
+// readNamespace reads the namespace's tables: in-process from the API
+// server when the kubeconfig's credentials are ones lain reads (a kubectl
+// process costs ~150-200 ms of start-up), else, or when that read fails in
+// any way, with kubectl. getenv nil: kubectl.
+func readNamespace(ctx context.Context, r runner.Runner, getenv func(string) string, pods bool) ([]release.Table, error) {
+	args := namespaceCmd(pods)
+	if getenv != nil {
+		resources := []kube.Resource{kube.Secrets, kube.Jobs, kube.Deployments, kube.StatefulSets}
+		if pods {
+			resources = append(resources, kube.Pods)
+		}
+		cfg, err := kube.KubeconfigAPI(getenv)
+		if err == nil {
+			var tables []kube.APITable
+			if tables, err = kube.ReadTables(ctx, cfg, resources); err == nil {
+				var paths []string
+				for _, res := range resources {
+					paths = append(paths, res.Path(cfg.Namespace))
+				}
+				runner.Note(r, runner.CommandLine(runner.Masker{}, "kubectl", args)+"   # read in-process: "+strings.Join(paths, ", "))
+				return kubeTables(tables), nil
+			}
+		}
+		runner.Note(r, "reading the namespace with kubectl: "+err.Error())
+	}
+	res, err := r.Run(ctx, runner.Cmd{Name: "kubectl", Args: args, Capture: true, Quiet: true})
+	if err != nil {
+		return nil, err
+	}
+	return release.ParseTables(string(res.Stdout)), nil
+}
+
+// kubeTables are the API server's tables as kubectl get prints them with
+// several kinds and -L: rows named kind/name, the label columns last.
+func kubeTables(in []kube.APITable) []release.Table {
+	labels := append(append([]string{}, release.Labels...), extraLabels...)
+	var out []release.Table
+	for _, t := range in {
+		if len(t.Columns) == 0 {
+			continue
+		}
+		rt := release.Table{}
+		for _, c := range t.Columns {
+			rt.Header = append(rt.Header, strings.ToUpper(c))
+		}
+		for _, l := range labels {
+			rt.Header = append(rt.Header, strings.ToUpper(l[strings.LastIndex(l, "/")+1:]))
+		}
+		for _, row := range t.Rows {
+			cells := append([]string{}, row.Cells...)
+			cells[0] = t.Resource.Prefix + row.Name
+			for _, l := range labels {
+				cells = append(cells, row.Labels[l])
+			}
+			rt.Rows = append(rt.Rows, cells)
+		}
+		out = append(out, rt)
+	}
+	return out
 }
 
 // readState asks in one kubectl call when helm keeps its releases in the
@@ -54,16 +116,16 @@ func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
 	names, appname, rel := q.watched(), q.App.Name, q.ReleaseName()
 	envSecret := appname + "-env"
 	if release.InSecrets(d.Getenv) {
-		res, err := d.namespace.wait()
+		tables, err := d.namespace.wait()
 		if d.namespace == nil {
-			res, err = readNamespace(ctx, d.Runner, q.followed())
+			tables, err = readNamespace(ctx, d.Runner, d.Getenv, q.followed())
 		}
 		if err != nil {
 			return state{}, err
 		}
 		st := state{releases: map[string][]release.Revision{}, fromTable: true}
 		jobsKnown := true
-		for _, t := range release.ParseTables(string(res.Stdout)) {
+		for _, t := range tables {
 			if len(t.Rows) == 0 || len(t.Header) < len(release.Labels)+len(extraLabels)+2 {
 				continue
 			}
@@ -77,6 +139,8 @@ func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
 				}
 			case strings.HasPrefix(t.Rows[0][0], "job."):
 				st.oneOff, jobsKnown = finishedOneOff(t, first, appname)
+			case strings.HasPrefix(t.Rows[0][0], "deployment.apps/"), strings.HasPrefix(t.Rows[0][0], "statefulset.apps/"):
+				st.addImages(t, first)
 			case strings.HasPrefix(t.Rows[0][0], "pod/"):
 				st.pods = map[string]bool{}
 				for _, row := range t.Rows {
@@ -125,6 +189,49 @@ func (d *Deployer) readState(ctx context.Context, q *Request) (state, error) {
 	var err error
 	st.envExists, err = env.wait()
 	return st, err
+}
+
+// addImages keeps the IMAGES column of a workloads' table by release (the
+// helm.sh/chart label, which lain's chart sets to the release name).
+func (st *state) addImages(t release.Table, labels int) {
+	col := -1
+	for i, h := range t.Header[:labels] {
+		if h == "IMAGES" {
+			col = i
+		}
+	}
+	if col < 0 {
+		return
+	}
+	if st.images == nil {
+		st.images = map[string][]string{}
+	}
+	for _, row := range t.Rows {
+		rel := row[labels+len(release.Labels)+2]
+		for _, img := range strings.Split(row[col], ",") {
+			if img != "" {
+				st.images[rel] = append(st.images[rel], img)
+			}
+		}
+	}
+}
+
+// runningTag is the image tag the release's workloads run now from the
+// app's repository repo, when they all agree on one; false when none runs
+// it or they differ (a proc's own imageTag): then helm get values knows.
+func (st *state) runningTag(rel, repo string) (string, bool) {
+	tag := ""
+	for _, img := range st.images[rel] {
+		r, t := image.SplitName(img)
+		if r != repo {
+			continue
+		}
+		if tag != "" && t != tag {
+			return "", false
+		}
+		tag = t
+	}
+	return tag, tag != ""
 }
 
 // finishedOneOff are the app's one-off jobs that are Complete or Failed, by

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -33,24 +32,9 @@ var errAskKubectl = errors.New("kubeconfig: ask kubectl")
 // "default" when the context sets none. getenv reads the environment
 // kubectl runs in.
 func KubeconfigNamespace(getenv func(string) string) (string, error) {
-	var files []string
-	if list := getenv("KUBECONFIG"); list != "" {
-		seen := map[string]bool{}
-		for _, f := range filepath.SplitList(list) {
-			if f != "" && !seen[f] {
-				seen[f] = true
-				files = append(files, f)
-			}
-		}
-	} else {
-		home := getenv("HOME")
-		if home == "" {
-			home = getenv("USERPROFILE")
-		}
-		if home == "" {
-			return "", errAskKubectl
-		}
-		files = []string{filepath.Join(home, ".kube", "config")}
+	files, err := kubeconfigFiles(getenv)
+	if err != nil {
+		return "", err
 	}
 	current := ""
 	namespaces := map[string]string{} // context -> namespace, first file wins

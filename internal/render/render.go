@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/lain-cli/lain/internal/app"
@@ -27,6 +28,8 @@ type Source struct {
 	// Cluster loads the current cluster's config for the app in Dir.
 	Cluster func(appDir string) (*clusterconfig.Config, error)
 	Values  []string // global -f files
+	// Cache keeps renders between runs (lain deploy); nil: always render.
+	Cache *Cache
 }
 
 // Target is an app on the current cluster with the helm options lain
@@ -37,6 +40,7 @@ type Target struct {
 	Helm    helmargs.Options
 	// Files are values.yaml, values-<CLUSTER>.yaml and the -f files.
 	Files   []*app.ValuesFile
+	cache   *Cache
 	cleanup func()
 }
 
@@ -69,7 +73,7 @@ func Load(ctx context.Context, in Source, canary bool) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Target{App: a, Cluster: cfg, Helm: opts, Files: files, cleanup: cleanup}, nil
+	return &Target{App: a, Cluster: cfg, Helm: opts, Files: files, cache: in.Cache, cleanup: cleanup}, nil
 }
 
 // Merged are the values files merged as helm merges them.
@@ -92,7 +96,18 @@ func (t *Target) Render(ctx context.Context, r runner.Runner, release string, ex
 	if release == "" {
 		release = t.App.Release
 	}
-	res, err := r.Run(ctx, runner.Cmd{Name: "helm", Args: helmargs.Template(release, t.Helm, extra...), Dir: t.App.Dir, Capture: true})
+	cmd := runner.Cmd{Name: "helm", Args: helmargs.Template(release, t.Helm, extra...), Dir: t.App.Dir, Capture: true}
+	var key string
+	if t.cache != nil {
+		var ok bool
+		if key, ok = t.cache.key(cmd.Dir, cmd.Args); ok {
+			if rendered, hit := t.cache.get(key); hit {
+				runner.Note(r, fmt.Sprintf("render from lain's cache (key %s), the same as: %s", key, commandLine(r, cmd)))
+				return rendered, nil
+			}
+		}
+	}
+	res, err := r.Run(ctx, cmd)
 	var ee *runner.ExitError
 	if errors.As(err, &ee) {
 		stderr := res.Stderr
@@ -105,7 +120,18 @@ func (t *Target) Render(ctx context.Context, r runner.Runner, release string, ex
 	if err != nil {
 		return nil, err
 	}
+	if key != "" {
+		t.cache.put(key, res.Stdout)
+	}
 	return res.Stdout, nil
+}
+
+// commandLine is cmd as r prints it (with its secrets masked).
+func commandLine(r runner.Runner, cmd runner.Cmd) string {
+	if l, ok := r.(interface{ Line(runner.Cmd) string }); ok {
+		return l.Line(cmd)
+	}
+	return runner.CommandLine(runner.Masker{}, cmd.Name, cmd.Args)
 }
 
 // Print is lain template: helm template streams the manifests to stdout.

@@ -1,0 +1,212 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Cache keeps the last few renders: helm template is a pure function of
+// the chart, the values files, the arguments and the helm binary (no
+// cluster is asked), and its process costs ~150-250 ms of a deploy's
+// critical path. An entry is found by the sha256 of all of those, so any
+// changed byte misses; an entry that does not read back whole is a miss.
+type Cache struct {
+	Dir string // lain's cache dir; renders go to Dir/render
+	// Version identifies this lain (version, commit): a new lain may pass
+	// helm other arguments or read the render otherwise.
+	Version string
+	// LookPath finds helm as the runner does; exec.LookPath when nil.
+	LookPath func(string) (string, error)
+}
+
+// cacheEntries is how many renders the cache keeps (an app, its canary,
+// a few clusters).
+const cacheEntries = 6
+
+const cacheMagic = "lain-render-cache v1 "
+
+// NewCache is the render cache under lain's cache dir.
+func NewCache(dir, version string) *Cache { return &Cache{Dir: dir, Version: version} }
+
+// key is the hex sha256 of every input of `helm <args>` run in dir; false
+// when one cannot be read (then nothing is cached).
+func (c *Cache) key(dir string, args []string) (string, bool) {
+	h := sha256.New()
+	field := func(kind, v string) { fmt.Fprintf(h, "%s %d %s\n", kind, len(v), v) }
+	field("lain", c.Version)
+	if exe, err := os.Executable(); err == nil {
+		if st, err := os.Stat(exe); err == nil {
+			field("lain-binary", fmt.Sprintf("%s %d %d", exe, st.Size(), st.ModTime().UnixNano()))
+		}
+	}
+	look := c.LookPath
+	if look == nil {
+		look = exec.LookPath
+	}
+	helm, err := look("helm")
+	if err != nil {
+		return "", false
+	}
+	if p, err := filepath.EvalSymlinks(helm); err == nil {
+		helm = p
+	}
+	st, err := os.Stat(helm)
+	if err != nil {
+		return "", false
+	}
+	field("helm", fmt.Sprintf("%s %d %d", helm, st.Size(), st.ModTime().UnixNano()))
+	for _, kv := range os.Environ() { // helm reads its settings from HELM_*
+		if strings.HasPrefix(kv, "HELM_") {
+			field("env", kv)
+		}
+	}
+	field("dir", dir)
+	for i, a := range args {
+		if i == 0 || (args[i-1] != "-f" && args[i-1] != "--values") {
+			field("arg", a)
+			continue
+		}
+		// The file's content, not its name: the cluster values are a temp
+		// file with a new name each run.
+		b, err := os.ReadFile(abs(dir, a))
+		if err != nil {
+			return "", false
+		}
+		field("values", string(b))
+	}
+	chart := abs(dir, chartArg(args))
+	err = filepath.WalkDir(chart, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(chart, path)
+		field("path", filepath.ToSlash(rel)+" "+d.Type().String())
+		if d.IsDir() {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// helm follows a link to a directory, the walk does not: such a
+			// chart is rendered every time.
+			if st, err := os.Stat(path); err != nil || st.IsDir() {
+				return errors.New("a link to a directory")
+			}
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		field("content", string(b))
+		return nil
+	})
+	if err != nil {
+		return "", false
+	}
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// chartArg is the chart of helm template's arguments: the second
+// positional one (helm template RELEASE CHART).
+func chartArg(args []string) string {
+	var pos []string
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--set" || a == "-f" || a == "--values" || a == "--set-string" || a == "--namespace" || a == "-n":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			pos = append(pos, a)
+		}
+	}
+	if len(pos) < 2 {
+		return "chart"
+	}
+	return pos[1]
+}
+
+func abs(dir, p string) string {
+	if filepath.IsAbs(p) || dir == "" {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+func (c *Cache) path(key string) string { return filepath.Join(c.Dir, "render", key) }
+
+// get is the cached render of key; false when there is none or it does
+// not read back whole (its header holds the render's own sha256).
+func (c *Cache) get(key string) ([]byte, bool) {
+	b, err := os.ReadFile(c.path(key))
+	if err != nil {
+		return nil, false
+	}
+	head, body, ok := bytes.Cut(b, []byte("\n"))
+	sum, found := strings.CutPrefix(string(head), cacheMagic)
+	if !ok || !found {
+		return nil, false
+	}
+	got := sha256.Sum256(body)
+	if hex.EncodeToString(got[:]) != sum {
+		return nil, false
+	}
+	now := time.Now() // the newest is kept longest
+	os.Chtimes(c.path(key), now, now)
+	return body, true
+}
+
+// put stores a render atomically (a private temp file renamed into
+// place), readable by the user only, and keeps the newest cacheEntries.
+// Failing to cache is not an error: the next deploy renders again.
+func (c *Cache) put(key string, rendered []byte) {
+	dir := filepath.Join(c.Dir, "render")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(dir, ".tmp-")
+	if err != nil {
+		return
+	}
+	sum := sha256.Sum256(rendered)
+	_, werr := io.WriteString(f, cacheMagic+hex.EncodeToString(sum[:])+"\n")
+	if werr == nil {
+		_, werr = f.Write(rendered)
+	}
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), c.path(key)) != nil {
+		os.Remove(f.Name())
+		return
+	}
+	c.prune(dir)
+}
+
+// prune removes all but the newest cacheEntries renders.
+func (c *Cache) prune(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type entry struct {
+		name string
+		mod  int64
+	}
+	var es []entry
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && !strings.HasPrefix(e.Name(), ".") {
+			es = append(es, entry{e.Name(), info.ModTime().UnixNano()})
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].mod > es[j].mod })
+	for i := cacheEntries; i < len(es); i++ {
+		os.Remove(filepath.Join(dir, es[i].name))
+	}
+}
