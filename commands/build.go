@@ -11,7 +11,6 @@ import (
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/deploy"
 	"github.com/lain-cli/lain/internal/image"
-	"github.com/lain-cli/lain/internal/render"
 )
 
 // BuildOptions are the inputs of `lain build`.
@@ -59,7 +58,7 @@ own Dockerfile builds with docker itself: lain refuses to overwrite it.`,
 			}
 			// --deploy deploys the tag just pushed, in this process.
 			o.DeployTag = func(ctx context.Context, tag string) error {
-				e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
+				e := deploy.Env{Source: o.RenderSource(), IO: o.IO, DryRun: o.DryRun,
 					Transport: o.Transport, Registry: func(cfg *clusterconfig.Config) deploy.Registry { return o.RegistryClient(cfg) }}
 				_, err := deploy.Run(ctx, e, deploy.Flags{Sets: []string{"imageTag=" + tag}, Wait: o.IO.IsCI(), Timeout: deploy.DefaultTimeout,
 					IgnoreLint: f.Globals.IgnoreLint, AutoPilot: f.Globals.AutoPilot})

@@ -12,7 +12,6 @@ import (
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/deploy"
 	"github.com/lain-cli/lain/internal/image"
-	"github.com/lain-cli/lain/internal/render"
 )
 
 // DeployOptions are the inputs of `lain deploy`.
@@ -24,8 +23,6 @@ type DeployOptions struct {
 	Registry deploy.Registry
 	// Notify sends the webhook message; nil: none.
 	Notify func(ctx context.Context, r deploy.Result) error
-	// RenderCache keeps helm template's renders; nil: always render.
-	RenderCache *render.Cache
 
 	Sets        []string
 	Build       bool
@@ -67,7 +64,6 @@ Unschedulable), printing the pod's events and last log lines.`,
 				return err
 			}
 			o.IgnoreLint, o.AutoPilot = f.Globals.IgnoreLint, f.Globals.AutoPilot
-			o.RenderCache = render.NewCache(f.CacheDir(), f.Build.Version+" "+f.Build.Commit)
 			return runDeploy(cmd.Context(), o)
 		},
 	}
@@ -83,7 +79,7 @@ Unschedulable), printing the pod's events and last log lines.`,
 }
 
 func runDeploy(ctx context.Context, o *DeployOptions) error {
-	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values, Cache: o.RenderCache}, IO: o.IO, DryRun: o.DryRun,
+	e := deploy.Env{Source: o.RenderSource(), IO: o.IO, DryRun: o.DryRun,
 		Transport: o.Transport, Registry: o.deployRegistry, Build: o.buildFor(), Notify: o.Notify}
 	_, err := deploy.Run(ctx, e, deploy.Flags{Sets: o.Sets, Build: o.Build, Canary: o.Canary, Wait: o.Wait || o.IO.IsCI(),
 		DeleteAfter: o.DeleteAfter, Timeout: o.Timeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot})

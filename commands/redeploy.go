@@ -8,7 +8,6 @@ import (
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/deploy"
-	"github.com/lain-cli/lain/internal/render"
 )
 
 // RedeployOptions are the inputs of `lain redeploy`.
@@ -46,7 +45,7 @@ without a new image. Everything else is as lain deploy.`,
 }
 
 func runRedeploy(ctx context.Context, o *RedeployOptions) error {
-	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
+	e := deploy.Env{Source: o.RenderSource(), IO: o.IO, DryRun: o.DryRun,
 		Transport: o.Transport, Registry: func(cfg *clusterconfig.Config) deploy.Registry { return o.RegistryClient(cfg) }}
 	return deploy.Redeploy(ctx, e, deploy.Flags{Wait: o.Wait || o.IO.IsCI(), Timeout: o.Timeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot})
 }

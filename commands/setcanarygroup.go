@@ -10,7 +10,6 @@ import (
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/cmdutil"
 	"github.com/lain-cli/lain/internal/deploy"
-	"github.com/lain-cli/lain/internal/render"
 )
 
 // SetCanaryGroupOptions are the inputs of `lain set-canary-group`.
@@ -74,7 +73,7 @@ func canaryGroupCompletion(f *cmdutil.Factory) completions.Func {
 }
 
 func runSetCanaryGroup(ctx context.Context, o *SetCanaryGroupOptions) error {
-	e := deploy.Env{Source: render.Source{Runner: o.Runner, Getenv: o.Getenv, Dir: o.Dir, Cluster: o.Cluster, Values: o.Values}, IO: o.IO, DryRun: o.DryRun,
+	e := deploy.Env{Source: o.RenderSource(), IO: o.IO, DryRun: o.DryRun,
 		Transport: o.Transport, Registry: func(cfg *clusterconfig.Config) deploy.Registry { return o.RegistryClient(cfg) }}
 	return deploy.SetCanaryGroup(ctx, e, deploy.CanaryChange{Group: o.Group, Final: o.Final, Abort: o.Abort,
 		Deploy: deploy.Flags{Wait: o.Wait || o.IO.IsCI(), Timeout: deploy.DefaultTimeout, IgnoreLint: o.IgnoreLint, AutoPilot: o.AutoPilot}})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lain-cli/lain/internal/render"
 	"net/http"
 	"os"
 	"strings"
@@ -34,12 +35,20 @@ type ImageEnv struct {
 	DryRun       bool
 	// Transport carries registry requests (nil: Go's default).
 	Transport http.RoundTripper
+	// RenderCache keeps helm template's renders; nil: always render.
+	RenderCache *render.Cache
+}
+
+// RenderSource is where the deploy flows render the app's chart from.
+func (e *ImageEnv) RenderSource() render.Source {
+	return render.Source{Runner: e.Runner, Getenv: e.Getenv, Dir: e.Dir, Cluster: e.Cluster, Values: e.Values, Cache: e.RenderCache}
 }
 
 // Fill takes everything from the factory, after flags are parsed.
 func (e *ImageEnv) Fill(f *Factory) error {
 	e.IO, e.Runner, e.Getenv, e.Cluster = f.IO, f.Runner(), f.Getenv, f.CurrentCluster
 	e.Values, e.RemoteDocker, e.DryRun = f.Globals.Values, f.Globals.RemoteDocker, f.Globals.DryRun
+	e.RenderCache = render.NewCache(f.CacheDir(), f.Build.Version+" "+f.Build.Commit)
 	if f.HTTPClient != nil {
 		e.Transport = f.HTTPClient().Transport
 	}
