@@ -105,28 +105,7 @@ func deploySetup(lain, dir, ns string) (home, appDir string, err error) {
 	if out, err := exec.Command("kubectl", "--kubeconfig", kc, "create", "namespace", ns).CombinedOutput(); err != nil {
 		return "", "", fmt.Errorf("kubectl create namespace %s: %v\n%s", ns, err, out)
 	}
-	data, err := os.ReadFile(kc)
-	if err != nil {
-		return "", "", err
-	}
-	cfg := strings.Replace(string(data), "\n    namespace: default\n", "\n    namespace: "+ns+"\n", 1)
-	home = filepath.Join(dir, "home")
-	if err := os.MkdirAll(filepath.Join(home, ".kube"), 0o700); err != nil {
-		return "", "", err
-	}
-	if err := os.WriteFile(filepath.Join(home, ".kube", "kubeconfig-lab"), []byte(cfg), 0o600); err != nil {
-		return "", "", err
-	}
-	appDir = filepath.Join(dir, deployApp)
-	if err := os.MkdirAll(filepath.Join(appDir, "chart"), 0o755); err != nil {
-		return "", "", err
-	}
-	src, err := os.ReadFile("examples/hello/chart/values.yaml")
-	if err != nil {
-		return "", "", err
-	}
-	vals := strings.Replace(string(src), "appname: hello", "appname: "+deployApp, 1)
-	if err := os.WriteFile(filepath.Join(appDir, "chart", "values.yaml"), []byte(vals), 0o644); err != nil {
+	if home, appDir, err = labApp(kc, dir, deployApp, ns); err != nil {
 		return "", "", err
 	}
 	if err := os.MkdirAll(filepath.Join(appDir, "www"), 0o755); err != nil {

@@ -143,6 +143,23 @@ func scaleSetup(lain, dir, app, ns string) (home, appDir string, err error) {
 	if kc == "" {
 		return "", "", fmt.Errorf(`LAB_KUBECONFIG is unset: run under eval "$(scripts/lab env)" with the scale fixture up (scripts/lab scale-fixture up)`)
 	}
+	if home, appDir, err = labApp(kc, dir, app, ns); err != nil {
+		return "", "", err
+	}
+	for _, args := range [][]string{{"use", "lab"}, {"init", "--yes"}} {
+		cmd := exec.Command(lain, args...)
+		cmd.Dir, cmd.Env = appDir, scaleEnv(home)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", "", fmt.Errorf("lain %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return home, appDir, nil
+}
+
+// labApp writes, under dir, a HOME whose copy of the lab's kubeconfig kc
+// points at namespace ns, and an app dir for app (examples/hello's values
+// renamed): what a user of one app on the lab has.
+func labApp(kc, dir, app, ns string) (home, appDir string, err error) {
 	data, err := os.ReadFile(kc)
 	if err != nil {
 		return "", "", err
@@ -166,13 +183,6 @@ func scaleSetup(lain, dir, app, ns string) (home, appDir string, err error) {
 	vals := strings.Replace(string(src), "appname: hello", "appname: "+app, 1)
 	if err := os.WriteFile(filepath.Join(appDir, "chart", "values.yaml"), []byte(vals), 0o644); err != nil {
 		return "", "", err
-	}
-	for _, args := range [][]string{{"use", "lab"}, {"init", "--yes"}} {
-		cmd := exec.Command(lain, args...)
-		cmd.Dir, cmd.Env = appDir, scaleEnv(home)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", "", fmt.Errorf("lain %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
 	}
 	return home, appDir, nil
 }
