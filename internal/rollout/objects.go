@@ -142,8 +142,12 @@ func (s *objects) set(d decoded, gone bool) {
 	}
 }
 
-// listKinds is what the rollout reads, in one kubectl call.
-const listKinds = "deployments,statefulsets,replicasets,pods"
+// listKinds is what the rollout reads, in one kubectl call when polling;
+// workloadKinds all but the pods.
+const (
+	listKinds     = workloadKinds + ",pods"
+	workloadKinds = "deployments,statefulsets,replicasets"
+)
 
 // list reads the release's Deployments, StatefulSets, ReplicaSets and Pods
 // in one kubectl call.

@@ -63,7 +63,10 @@ func on(rec *runner.Recorder, kind string, watch bool, out string) {
 	rec.On(prefix+"labelSelector=helm.sh%2Fchart%3Dhello'", out, 0)
 }
 
-const listAll = "kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello -o json"
+const (
+	listAll       = "kubectl get deployments,statefulsets,replicasets,pods -l helm.sh/chart=hello -o json"
+	listWorkloads = "kubectl get deployments,statefulsets,replicasets -l helm.sh/chart=hello -o json"
+)
 
 // labRollout answers a rollout of hello (a testdata file): the list has
 // its Deployment, its ReplicaSets and the listed pods; the pods watch
@@ -80,11 +83,26 @@ func labRollout(t *testing.T, file string, listed []string, podEvents string) *r
 	for _, name := range listed {
 		items = append(items, objs["Pod/"+name])
 	}
-	rec.On(listAll, rawList(items...), 0)
+	first(rec, items...)
 	on(rec, "pods", true, podEvents)
 	on(rec, "deployments", true, "")
 	on(rec, "replicasets", true, "")
 	return rec
+}
+
+// first answers the first look: the workloads' list and the pods' (a
+// get --raw beside it).
+func first(rec *runner.Recorder, items ...json.RawMessage) {
+	var workloads, pods []json.RawMessage
+	for _, raw := range items {
+		if d, _ := decode(raw); d.kind == "Pod" {
+			pods = append(pods, raw)
+		} else {
+			workloads = append(workloads, raw)
+		}
+	}
+	rec.On(listWorkloads, rawList(workloads...), 0)
+	on(rec, "pods", false, rawList(pods...))
 }
 
 func ran(rec *runner.Recorder, prefix string) int {
@@ -116,12 +134,11 @@ func TestTrackerFollowsTheWatch(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("tty=%v: %q", tty, b.String())
 		}
-		if ran(rec, listAll) != 1 || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 0 || len(rec.Notes) > 0 {
+		if ran(rec, listWorkloads) != 1 || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 1 || ran(rec, listAll) != 0 || len(rec.Notes) > 0 {
 			t.Errorf("listed more than once, or polled:\n%s\nnotes %q", rec, rec.Notes)
 		}
-		// The watches go on from the list: the newest version it had of
-		// each kind (a rollout in progress since the list comes again).
-		if ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion="+rv(t, done["Pod/hello-web-766ff6df9c-jrf96"])+"&watch=1'") != 1 {
+		// The pods' watch goes on from their list's version.
+		if ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=1&watch=1'") != 1 {
 			t.Errorf("the pods watch does not start from the list's version:\n%s", rec)
 		}
 		if ran(rec, "kubectl get --raw '/apis/apps/v1/namespaces/lab/statefulsets?allow") > 0 {
@@ -175,12 +192,12 @@ func TestTrackerPollsWhenTheWatchBreaks(t *testing.T) {
 	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?allow", "", -1)
 	on(rec, "deployments", true, "")
 	on(rec, "replicasets", true, "")
-	halfway := rawList(done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"])
-	r := &lists{Recorder: rec, answers: []string{halfway, string(all)}}
+	first(rec, done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"])
+	r := &lists{Recorder: rec, answers: []string{string(all)}}
 	var b strings.Builder
 	tr := &Tracker{Runner: r, Out: &b, Release: "hello", Namespace: "lab", Interval: time.Millisecond}
 	st, err := tr.Wait(context.Background())
-	if err != nil || !st.Done() || r.n != 2 {
+	if err != nil || !st.Done() || r.n != 1 {
 		t.Fatal(err, st, rec)
 	}
 	if len(rec.Notes) != 1 || !strings.Contains(rec.Notes[0], "watching pods: the watch broke") || !strings.Contains(rec.Notes[0], "polling every 1ms instead") {
@@ -213,36 +230,28 @@ func TestTrackerTimeoutAndCancel(t *testing.T) {
 func TestTrackerChecksQuietWatches(t *testing.T) {
 	all, _ := os.ReadFile("testdata/done.json")
 	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, "")
-	done := byKind(t, "done.json")
-	halfway := rawList(done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"])
-	r := &lists{Recorder: rec, answers: []string{halfway, string(all)}}
+	rec.On(listAll, string(all), 0)
 	var b strings.Builder
-	tr := &Tracker{Runner: r, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second, silence: 50 * time.Millisecond}
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second, silence: 50 * time.Millisecond}
 	st, err := tr.Wait(context.Background())
 	if err != nil || !st.Done() || !strings.Contains(b.String(), "2/2 ready (done)") {
 		t.Fatal(err, st, b.String())
 	}
 }
 
-func rv(t *testing.T, raw json.RawMessage) string {
-	t.Helper()
-	d, err := decode(raw)
-	if err != nil || d.rv == 0 {
-		t.Fatal(err, string(raw))
-	}
-	return fmt.Sprint(d.rv)
-}
-
-// A settled release (lain wait on an app that runs) is one list: no
-// watch starts.
+// A settled release (lain wait on an app that runs) is one look (two
+// lists side by side): no watch starts.
 func TestTrackerSettledIsOneList(t *testing.T) {
-	all, _ := os.ReadFile("testdata/done.json")
+	var items []json.RawMessage
+	for _, raw := range byKind(t, "done.json") {
+		items = append(items, raw)
+	}
 	rec := &runner.Recorder{}
-	rec.On(listAll, string(all), 0)
+	first(rec, items...)
 	var b strings.Builder
-	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Timeout: 10 * time.Second}
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
 	st, err := tr.Wait(context.Background())
-	if err != nil || !st.Done() || len(rec.Cmds) != 1 || !strings.Contains(b.String(), "2/2 ready (done)") {
+	if err != nil || !st.Done() || len(rec.Cmds) != 2 || !strings.Contains(b.String(), "2/2 ready (done)") {
 		t.Fatal(err, st, rec, b.String())
 	}
 }
@@ -268,7 +277,7 @@ func TestTrackerWatchesOnlyTheKindsListed(t *testing.T) {
 func TestTrackerBlamesANewReplicaSet(t *testing.T) {
 	crash := byKind(t, "crashloop.json")
 	rec := &runner.Recorder{}
-	rec.On(listAll, rawList(crash["Deployment/hello-web"], crash["ReplicaSet/hello-web-766ff6df9c"], crash["Pod/hello-web-766ff6df9c-jrf96"]), 0)
+	first(rec, crash["Deployment/hello-web"], crash["ReplicaSet/hello-web-766ff6df9c"], crash["Pod/hello-web-766ff6df9c-jrf96"])
 	on(rec, "pods", true, events("ADDED", crash["Pod/hello-web-c47d69d67-bpgkn"]))
 	on(rec, "replicasets", true, events("ADDED", crash["ReplicaSet/hello-web-c47d69d67"]))
 	on(rec, "deployments", true, "")
@@ -288,7 +297,7 @@ func TestTrackerDoesNotBlameTheLastDeploysPods(t *testing.T) {
 	done := byKind(t, "done.json")
 	crash := byKind(t, "crashloop.json")
 	rec := &runner.Recorder{}
-	rec.On(listAll, rawList(done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"], done["Pod/hello-web-766ff6df9c-pbqwg"], crash["Pod/hello-web-c47d69d67-bpgkn"]), 0)
+	first(rec, done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"], done["Pod/hello-web-766ff6df9c-pbqwg"], crash["Pod/hello-web-c47d69d67-bpgkn"])
 	on(rec, "pods", true, "")
 	on(rec, "replicasets", true, "")
 	on(rec, "deployments", true, "")

@@ -82,11 +82,12 @@ func (f *follower) take(s *objects, ch change) error {
 // the list showed, from where the list left them, judging the rollout
 // again after every change the API server reports.
 func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) (Status, error) {
-	items, err := kube.New(t.Runner).List(ctx, listKinds, t.selector())
-	if err != nil {
-		return Status{}, err
+	c := kube.New(t.Runner)
+	ns := t.Namespace
+	if ns == "" {
+		ns = c.Namespace(ctx)
 	}
-	s, starts, ns, err := firstLook(items)
+	s, starts, err := t.firstLook(ctx, c, ns)
 	if err != nil {
 		return Status{}, err
 	}
@@ -95,15 +96,9 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	if end, err := t.end(ctx, st); end {
 		return st, err
 	}
-	if t.Namespace != "" {
-		ns = t.Namespace
-	}
-	f := &follower{c: kube.New(t.Runner), sel: t.selector(), changes: make(chan change, 256)}
+	f := &follower{c: c, sel: t.selector(), changes: make(chan change, 256)}
 	f.ctx, f.stop = context.WithCancel(ctx)
 	defer f.stopAll() // no kubectl outlives the rollout
-	if ns == "" {
-		ns = f.c.Namespace(ctx)
-	}
 	for _, from := range starts {
 		f.follow(ns, from)
 	}
@@ -167,40 +162,62 @@ func (t *Tracker) watch(ctx context.Context, deadline time.Time, out *progress) 
 	}
 }
 
-// watchStart is where one kind's watch begins: the newest
-// resourceVersion of that kind's listed objects (no newer than its list:
-// what changed after comes from the watch) and what the list had.
+// watchStart is where one kind's watch begins: a resourceVersion no newer
+// than the list that read the kind (what changed after comes from the
+// watch) and what the list had.
 type watchStart struct {
 	kind  string // as kubectl spells it: pods, deployments...
-	rv    string // "": none listed; the watch starts with what there is
+	rv    string // "": the watch starts with what there is, as added
 	top   uint64
 	known map[string]string // namespace/name -> resourceVersion
 }
 
-// resources are the kubectl names of the kinds the list reads.
-var resources = map[string]string{"Deployment": "deployments", "StatefulSet": "statefulsets", "ReplicaSet": "replicasets", "Pod": "pods"}
+// resources are the kubectl names of the workload kinds.
+var resources = map[string]string{"Deployment": "deployments", "StatefulSet": "statefulsets", "ReplicaSet": "replicasets"}
 
-// firstLook reads the first list: what it shows, the watches it calls
-// for (pods always; the workload kinds it has, ReplicaSets with the
-// Deployments, to tell their new pods from the old ones) and the
-// namespace kubectl listed (from its objects; "" when there are none).
-func firstLook(items []json.RawMessage) (*objects, []watchStart, string, error) {
+// firstLook lists the release in two kubectl calls side by side: its
+// workloads (-o json, a few objects) and its pods (get --raw: at 200
+// replicas -o json takes seconds to print them). It returns what they
+// show and the watches they call for: pods always; the workload kinds
+// listed (ReplicaSets with the Deployments, to tell their new pods from
+// the old ones).
+func (t *Tracker) firstLook(ctx context.Context, c *kube.Client, ns string) (*objects, []watchStart, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type podList struct {
+		items []json.RawMessage
+		rv    string
+		err   error
+	}
+	podsQ := make(chan podList, 1)
+	go func() {
+		items, rv, err := c.ListFrom(ctx, ns, "pods", t.selector())
+		podsQ <- podList{items, rv, err}
+	}()
+	items, err := c.List(ctx, workloadKinds, t.selector())
+	if err != nil {
+		return nil, nil, err
+	}
+	pods := <-podsQ
+	if pods.err != nil {
+		return nil, nil, pods.err
+	}
 	s := newObjects()
 	byKind := map[string]*watchStart{}
-	ns := ""
 	for _, raw := range items {
 		d, err := decode(raw)
 		if err != nil {
-			return nil, nil, "", err
+			return nil, nil, err
 		}
-		s.set(d, false)
 		var m kube.ObjectMeta
-		if json.Unmarshal(raw, &m) != nil {
+		if json.Unmarshal(raw, &m) != nil || resources[d.kind] == "" {
 			continue
 		}
-		if ns == "" {
-			ns = m.Metadata.Namespace
+		// The namespace lain looked up must be the one kubectl used.
+		if t.Namespace == "" && m.Metadata.Namespace != ns && m.Metadata.Namespace != "" {
+			return nil, nil, &watchBroke{kind: "the release", err: fmt.Errorf("lain looks at namespace %s, kubectl at %s", ns, m.Metadata.Namespace)}
 		}
+		s.set(d, false)
 		w := byKind[d.kind]
 		if w == nil {
 			w = &watchStart{kind: resources[d.kind], known: map[string]string{}}
@@ -211,33 +228,35 @@ func firstLook(items []json.RawMessage) (*objects, []watchStart, string, error) 
 			w.top, w.rv = d.rv, m.Metadata.ResourceVersion
 		}
 	}
-	kinds := []string{"Pod"}
-	if len(byKind["Deployment"].orNil()) > 0 {
+	podsFrom := watchStart{kind: "pods", rv: pods.rv, known: map[string]string{}}
+	for _, raw := range pods.items {
+		d, err := decode(raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		var m kube.ObjectMeta
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, nil, err
+		}
+		s.set(d, false)
+		podsFrom.known[m.Key()] = m.Metadata.ResourceVersion
+	}
+	starts := []watchStart{podsFrom}
+	var kinds []string
+	if byKind["Deployment"] != nil {
 		kinds = append(kinds, "Deployment", "ReplicaSet")
 	}
-	if len(byKind["StatefulSet"].orNil()) > 0 {
+	if byKind["StatefulSet"] != nil {
 		kinds = append(kinds, "StatefulSet")
 	}
-	var starts []watchStart
 	for _, k := range kinds {
 		w := byKind[k]
 		if w == nil {
 			w = &watchStart{kind: resources[k]}
 		}
-		if w.rv == "" {
-			w.known = nil // not one listed: the watch starts with what there is now
-		}
 		starts = append(starts, *w)
 	}
-	return s, starts, ns, nil
-}
-
-// orNil is what a kind's list held (nil for a kind it had none of).
-func (w *watchStart) orNil() map[string]string {
-	if w == nil {
-		return nil
-	}
-	return w.known
+	return s, starts, nil
 }
 
 // silence is how long the watches may say nothing before a list checks
