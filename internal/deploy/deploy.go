@@ -206,14 +206,10 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	if err := d.prepare(ctx, q, before); err != nil {
 		return res, err
 	}
-	// With --wait the tracker watches the release from before the upgrade,
-	// so it judges right after helm returns (the pods before come from the
+	// With --wait the tracker starts after the upgrade: no kubectl of its
+	// competes with helm for the CPU (the pods before come from the
 	// namespace table: before.pods).
 	tr := &rollout.Tracker{Runner: d.Runner, Out: d.ErrOut, TTY: d.TTY, Release: rel, Timeout: time.Duration(q.timeout()) * time.Second, Now: d.Now}
-	if q.followed() {
-		tr.Start(ctx)
-		defer tr.Stop()
-	}
 	up, err := d.upgrade(ctx, q)
 	if tag, terr := prevTagQ.wait(); terr == nil {
 		res.PreviousImageTag = tag

@@ -155,6 +155,27 @@ func (c *Client) List(ctx context.Context, kinds, selector string) ([]json.RawMe
 	return l.Items, nil
 }
 
+// ListFrom lists kind (as Watch spells it) matching selector in
+// namespace with `kubectl get --raw`: faster than List's -o json for many
+// objects (kubectl does not print them again), and the list's
+// resourceVersion, from which WatchFrom goes on (kind included in every
+// item).
+func (c *Client) ListFrom(ctx context.Context, namespace, kind, selector string) (items []json.RawMessage, rv string, err error) {
+	w, err := c.newWatcher(namespace, kind, selector, func(e WatchEvent) error {
+		if e.Type != WatchSynced {
+			items = append(items, e.Object)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if err := w.list(ctx); err != nil {
+		return nil, "", err
+	}
+	return items, w.rv, nil
+}
+
 // errExpired is a watch whose resourceVersion the API server no longer
 // has (410 Gone).
 var errExpired = errors.New("resource version expired")

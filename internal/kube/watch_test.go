@@ -327,3 +327,18 @@ func TestWatchFromTheCallersList(t *testing.T) {
 		t.Errorf("first command %s", f.lines[0])
 	}
 }
+
+// ListFrom reads a collection with get --raw: its items, kind put in, and
+// the list's resourceVersion (a watch goes on from it).
+func TestListFromGivesItemsAndTheListsVersion(t *testing.T) {
+	rec := &runner.Recorder{}
+	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector=app%3Dweb'",
+		`{"metadata":{"resourceVersion":"42"},"items":[{"metadata":{"name":"web-1","namespace":"lab","resourceVersion":"40"}}]}`, 0)
+	items, rv, err := New(rec).ListFrom(context.Background(), "lab", "pods", "app=web")
+	if err != nil || rv != "42" || len(items) != 1 || !strings.HasPrefix(string(items[0]), `{"kind":"Pod",`) {
+		t.Fatalf("rv %q err %v items %s\n%s", rv, err, items, rec)
+	}
+	if _, _, err := New(rec).ListFrom(context.Background(), "lab", "widgets", ""); err == nil {
+		t.Fatal("an unknown kind listed")
+	}
+}

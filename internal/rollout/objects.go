@@ -4,10 +4,10 @@
 // OOMKilled, Unschedulable), explaining why with the pod's events and last
 // log lines.
 //
-// The cluster is read through internal/kube: one list plus a watch per
-// kind (Deployments, StatefulSets, ReplicaSets to tell new pods from old
-// ones, Pods), kept in memory and judged again on every change; polling
-// when the watch breaks.
+// The cluster is read through internal/kube: one list of the release
+// (Deployments, StatefulSets, ReplicaSets to tell new pods from old ones,
+// Pods), then, unless it is settled, a watch of each kind it has, kept in
+// memory and judged again on every change; polling when a watch breaks.
 package rollout
 
 import (
@@ -73,12 +73,10 @@ type objects struct {
 	// that an older look (a list taken before a watch's event was read)
 	// never replaces a newer one.
 	versions map[string]uint64
-	// fresh are the objects (kind/name) a watch saw made, not listed.
-	fresh map[string]bool
 }
 
 func newObjects() *objects {
-	return &objects{workloads: map[string]*workload{}, replicaSets: map[string]*workload{}, pods: map[string]kube.Pod{}, versions: map[string]uint64{}, fresh: map[string]bool{}}
+	return &objects{workloads: map[string]*workload{}, replicaSets: map[string]*workload{}, pods: map[string]kube.Pod{}, versions: map[string]uint64{}}
 }
 
 // decoded is one object read from the cluster: a pod or a workload.
@@ -152,7 +150,7 @@ const (
 )
 
 // list reads the release's Deployments, StatefulSets, ReplicaSets and Pods
-// in one kubectl call (polling, when no watch is possible).
+// in one kubectl call.
 func list(ctx context.Context, r runner.Runner, selector string) (*objects, error) {
 	items, err := kube.New(r).List(ctx, listKinds, selector)
 	if err != nil {

@@ -30,8 +30,14 @@ type Tracker struct {
 	// are still there (and not terminating).
 	Replaced []string
 
-	f       *follower     // the watches, once Start began them
 	silence time.Duration // see the const; tests shorten it
+}
+
+func (t *Tracker) selector() string {
+	if t.Selector != "" {
+		return t.Selector
+	}
+	return Selector(t.Release)
 }
 
 func (t *Tracker) replacedGone(st Status) bool {
@@ -45,9 +51,11 @@ func (t *Tracker) replacedGone(st Status) bool {
 
 // Wait follows the rollout until every proc is done, a new pod fails (the
 // error explains it, with its events and last log lines), or the timeout
-// passes. It watches the cluster (one list plus a watch per kind: a
-// failing pod is seen as soon as the API server records it) and polls
-// when the watch breaks.
+// passes. It lists the release once, then, unless that settles it,
+// watches the kinds it has (a failing pod is seen as soon as the API
+// server records it), and polls when a watch breaks. Call it after the
+// change that starts the rollout (helm upgrade): it judges the workloads
+// by what that change made of them.
 func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 	if t.Interval == 0 {
 		t.Interval = time.Second
@@ -58,10 +66,7 @@ func (t *Tracker) Wait(ctx context.Context) (Status, error) {
 	if t.Now == nil {
 		t.Now = time.Now
 	}
-	sel := t.Selector
-	if sel == "" {
-		sel = Selector(t.Release)
-	}
+	sel := t.selector()
 	deadline := t.Now().Add(t.Timeout)
 	out := &progress{w: t.Out, tty: t.TTY}
 	st, err := t.watch(ctx, deadline, out)

@@ -68,36 +68,41 @@ const (
 	listWorkloads = "kubectl get deployments,statefulsets,replicasets -l helm.sh/chart=hello -o json"
 )
 
-// labRollout answers a rollout of hello (a testdata file): the workloads
-// list has its Deployment and ReplicaSets, the pods list the listed pods;
-// the pods watch streams podEvents; the other watches stay quiet.
+// labRollout answers a rollout of hello (a testdata file): the list has
+// its Deployment, its ReplicaSets and the listed pods; the pods watch
+// streams podEvents; the other watches stay quiet.
 func labRollout(t *testing.T, file string, listed []string, podEvents string) *runner.Recorder {
 	objs := byKind(t, file)
 	rec := &runner.Recorder{}
-	var items, deps, rss, pods []json.RawMessage
+	var items []json.RawMessage
 	for key, raw := range objs {
-		switch kind, _, _ := strings.Cut(key, "/"); kind {
-		case "Deployment":
-			deps = append(deps, raw)
-		case "ReplicaSet":
-			rss = append(rss, raw)
-		}
 		if !strings.HasPrefix(key, "Pod/") {
 			items = append(items, raw)
 		}
 	}
 	for _, name := range listed {
-		pods = append(pods, objs["Pod/"+name])
+		items = append(items, objs["Pod/"+name])
 	}
-	rec.On(listWorkloads, rawList(items...), 0)
-	on(rec, "deployments", false, rawList(deps...))
-	on(rec, "replicasets", false, rawList(rss...))
-	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList(pods...))
+	first(rec, items...)
 	on(rec, "pods", true, podEvents)
 	on(rec, "deployments", true, "")
 	on(rec, "replicasets", true, "")
 	return rec
+}
+
+// first answers the first look: the workloads' list and the pods' (a
+// get --raw beside it).
+func first(rec *runner.Recorder, items ...json.RawMessage) {
+	var workloads, pods []json.RawMessage
+	for _, raw := range items {
+		if d, _ := decode(raw); d.kind == "Pod" {
+			pods = append(pods, raw)
+		} else {
+			workloads = append(workloads, raw)
+		}
+	}
+	rec.On(listWorkloads, rawList(workloads...), 0)
+	on(rec, "pods", false, rawList(pods...))
 }
 
 func ran(rec *runner.Recorder, prefix string) int {
@@ -129,8 +134,12 @@ func TestTrackerFollowsTheWatch(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("tty=%v: %q", tty, b.String())
 		}
-		if ran(rec, "kubectl get deployments") > 0 || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 1 || len(rec.Notes) > 0 {
+		if ran(rec, listWorkloads) != 1 || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 1 || ran(rec, listAll) != 0 || len(rec.Notes) > 0 {
 			t.Errorf("listed more than once, or polled:\n%s\nnotes %q", rec, rec.Notes)
+		}
+		// The pods' watch goes on from their list's version.
+		if ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?allowWatchBookmarks=true&labelSelector=helm.sh%2Fchart%3Dhello&resourceVersion=1&watch=1'") != 1 {
+			t.Errorf("the pods watch does not start from the list's version:\n%s", rec)
 		}
 		if ran(rec, "kubectl get --raw '/apis/apps/v1/namespaces/lab/statefulsets?allow") > 0 {
 			t.Errorf("watched statefulsets there are none of:\n%s", rec)
@@ -166,7 +175,7 @@ type lists struct {
 }
 
 func (l *lists) Run(ctx context.Context, c runner.Cmd) (runner.Result, error) {
-	if line := runner.CommandLine(runner.Masker{}, c.Name, c.Args); line == listAll || line == listWorkloads {
+	if line := runner.CommandLine(runner.Masker{}, c.Name, c.Args); line == listAll {
 		out := l.answers[min(l.n, len(l.answers)-1)]
 		l.n++
 		return runner.Result{Stdout: []byte(out)}, nil
@@ -180,13 +189,10 @@ func TestTrackerPollsWhenTheWatchBreaks(t *testing.T) {
 	done := byKind(t, "done.json")
 	all, _ := os.ReadFile("testdata/done.json")
 	rec := &runner.Recorder{}
-	on(rec, "deployments", false, rawList(done["Deployment/hello-web"]))
-	on(rec, "replicasets", false, rawList(done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"]))
-	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList(done["Pod/hello-web-766ff6df9c-jrf96"]))
 	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?allow", "", -1)
 	on(rec, "deployments", true, "")
 	on(rec, "replicasets", true, "")
+	first(rec, done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"])
 	r := &lists{Recorder: rec, answers: []string{string(all)}}
 	var b strings.Builder
 	tr := &Tracker{Runner: r, Out: &b, Release: "hello", Namespace: "lab", Interval: time.Millisecond}
@@ -219,44 +225,11 @@ func TestTrackerTimeoutAndCancel(t *testing.T) {
 	}
 }
 
-// Started before the upgrade, the tracker lists the pods once: Pods
-// answers from that list (Snapshot's contract), Wait goes on with its
-// watch. A pods watch that broke before Wait makes Wait poll.
-func TestTrackerStartedBeforeTheUpgrade(t *testing.T) {
-	done := byKind(t, "done.json")
-	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, events("ADDED", done["Pod/hello-web-766ff6df9c-pbqwg"]))
-	var b strings.Builder
-	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
-	tr.Start(context.Background())
-	defer tr.Stop()
-	before, err := tr.Pods(context.Background())
-	if err != nil || !before["hello-web-766ff6df9c-jrf96"] {
-		t.Fatal(err, before)
-	}
-	st, err := tr.Wait(context.Background())
-	if err != nil || !st.Done() || ran(rec, "kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector") != 1 || ran(rec, listWorkloads) != 1 {
-		t.Fatal(err, st, rec)
-	}
-
-	rec = &runner.Recorder{}
-	rec.On("kubectl get --raw '/api/v1/namespaces/lab/pods?labelSelector", "not json", 0)
-	all, _ := os.ReadFile("testdata/done.json")
-	rec.On(listAll, string(all), 0)
-	tr = &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
-	tr.Start(context.Background())
-	if _, err := tr.Pods(context.Background()); err == nil {
-		t.Fatal("a broken pods watch answered")
-	}
-	if st, err := tr.Wait(context.Background()); err != nil || !st.Done() || len(rec.Notes) != 1 {
-		t.Fatal(err, st, rec.Notes, rec)
-	}
-}
-
 // Watches that go quiet are checked against a list: one that missed the
 // end of the rollout does not hang it.
 func TestTrackerChecksQuietWatches(t *testing.T) {
-	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, "")
 	all, _ := os.ReadFile("testdata/done.json")
+	rec := labRollout(t, "done.json", []string{"hello-web-766ff6df9c-jrf96"}, "")
 	rec.On(listAll, string(all), 0)
 	var b strings.Builder
 	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second, silence: 50 * time.Millisecond}
@@ -266,43 +239,51 @@ func TestTrackerChecksQuietWatches(t *testing.T) {
 	}
 }
 
-// slowList holds the workloads' list back, as a loaded machine does.
-type slowList struct {
-	*runner.Recorder
-	delay time.Duration
+// A settled release (lain wait on an app that runs) is one look (two
+// lists side by side): no watch starts.
+func TestTrackerSettledIsOneList(t *testing.T) {
+	var items []json.RawMessage
+	for _, raw := range byKind(t, "done.json") {
+		items = append(items, raw)
+	}
+	rec := &runner.Recorder{}
+	first(rec, items...)
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
+	st, err := tr.Wait(context.Background())
+	if err != nil || !st.Done() || len(rec.Cmds) != 2 || !strings.Contains(b.String(), "2/2 ready (done)") {
+		t.Fatal(err, st, rec, b.String())
+	}
 }
 
-func (s *slowList) Run(ctx context.Context, c runner.Cmd) (runner.Result, error) {
-	if runner.CommandLine(runner.Masker{}, c.Name, c.Args) == listWorkloads {
-		select {
-		case <-time.After(s.delay):
-		case <-ctx.Done():
-			return runner.Result{}, ctx.Err()
+// A release of Deployments only is watched as pods, Deployments and
+// their ReplicaSets: nothing of StatefulSets.
+func TestTrackerWatchesOnlyTheKindsListed(t *testing.T) {
+	rec := labRollout(t, "crashloop.json", []string{"hello-web-766ff6df9c-jrf96"}, "")
+	var b strings.Builder
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 200 * time.Millisecond}
+	if _, err := tr.Wait(context.Background()); err == nil {
+		t.Fatal("done")
+	}
+	for kind, want := range map[string]int{"pods": 1, "deployments": 1, "replicasets": 1, "statefulsets": 0} {
+		if n := strings.Count(rec.String(), "/"+kind+"?allowWatchBookmarks"); n != want {
+			t.Errorf("%d watches of %s:\n%s", n, kind, rec)
 		}
 	}
-	return s.Recorder.Run(ctx, c)
 }
 
-// A pod of a ReplicaSet made since Start fails: that is the new template
-// failing, reported without waiting for the workloads' list.
-func TestTrackerReportsANewReplicaSetsFailureEarly(t *testing.T) {
+// A pod of a ReplicaSet the list did not have, failing: the new template
+// fails (the controller made that ReplicaSet after the upgrade).
+func TestTrackerBlamesANewReplicaSet(t *testing.T) {
 	crash := byKind(t, "crashloop.json")
 	rec := &runner.Recorder{}
-	rec.On(listWorkloads, rawList(crash["Deployment/hello-web"], crash["ReplicaSet/hello-web-766ff6df9c"], crash["ReplicaSet/hello-web-c47d69d67"]), 0)
-	on(rec, "deployments", false, rawList(crash["Deployment/hello-web"]))
-	on(rec, "replicasets", false, rawList(crash["ReplicaSet/hello-web-766ff6df9c"]))
-	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList(crash["Pod/hello-web-766ff6df9c-jrf96"]))
+	first(rec, crash["Deployment/hello-web"], crash["ReplicaSet/hello-web-766ff6df9c"], crash["Pod/hello-web-766ff6df9c-jrf96"])
 	on(rec, "pods", true, events("ADDED", crash["Pod/hello-web-c47d69d67-bpgkn"]))
 	on(rec, "replicasets", true, events("ADDED", crash["ReplicaSet/hello-web-c47d69d67"]))
 	on(rec, "deployments", true, "")
+	rec.On("kubectl logs", "boom\n", 0)
 	var b strings.Builder
-	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
-	tr.Start(context.Background())
-	defer tr.Stop()
-	if _, err := tr.Pods(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
 	start := time.Now()
 	_, err := tr.Wait(context.Background())
 	if err == nil || !strings.Contains(b.String(), "cannot start: CrashLoopBackOff") || time.Since(start) > 2*time.Second {
@@ -310,47 +291,20 @@ func TestTrackerReportsANewReplicaSetsFailureEarly(t *testing.T) {
 	}
 }
 
-// A pod that was failing before Start (the last deploy's) is not this
-// rollout's failure: nothing is judged of it before the workloads' list.
+// A pod of an older template failing (the last deploy's) is not this
+// rollout's failure: it waits for it to go.
 func TestTrackerDoesNotBlameTheLastDeploysPods(t *testing.T) {
+	done := byKind(t, "done.json")
 	crash := byKind(t, "crashloop.json")
 	rec := &runner.Recorder{}
-	on(rec, "deployments", false, rawList(crash["Deployment/hello-web"]))
-	on(rec, "replicasets", false, rawList(crash["ReplicaSet/hello-web-766ff6df9c"], crash["ReplicaSet/hello-web-c47d69d67"]))
-	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList(crash["Pod/hello-web-c47d69d67-bpgkn"]))
+	first(rec, done["Deployment/hello-web"], done["ReplicaSet/hello-web-766ff6df9c"], done["ReplicaSet/hello-web-c47d69d67"], done["Pod/hello-web-766ff6df9c-jrf96"], done["Pod/hello-web-766ff6df9c-pbqwg"], crash["Pod/hello-web-c47d69d67-bpgkn"])
 	on(rec, "pods", true, "")
 	on(rec, "replicasets", true, "")
 	on(rec, "deployments", true, "")
 	var b strings.Builder
-	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 300 * time.Millisecond}
-	tr.Start(context.Background())
-	defer tr.Stop()
+	tr := &Tracker{Runner: rec, Out: &b, Release: "hello", Namespace: "lab", Timeout: 300 * time.Millisecond}
 	_, err := tr.Wait(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "not ready after") || strings.Contains(b.String(), "cannot start") {
+	if err == nil || !strings.Contains(err.Error(), "not ready after") || strings.Contains(b.String(), "cannot start") || !strings.Contains(b.String(), "1 old") {
 		t.Fatal(err, b.String())
-	}
-}
-
-// The watches show the new ReplicaSet of the Deployment's revision and its
-// pods ready: the rollout is done without waiting for the workloads' list.
-func TestTrackerEndsOnTheWatchAlone(t *testing.T) {
-	done := byKind(t, "done.json")
-	rec := &runner.Recorder{}
-	on(rec, "deployments", false, rawList(done["Deployment/hello-web"]))
-	on(rec, "replicasets", false, rawList(done["ReplicaSet/hello-web-c47d69d67"]))
-	on(rec, "statefulsets", false, rawList())
-	on(rec, "pods", false, rawList())
-	on(rec, "replicasets", true, events("ADDED", done["ReplicaSet/hello-web-766ff6df9c"]))
-	on(rec, "pods", true, events("ADDED", done["Pod/hello-web-766ff6df9c-jrf96"], done["Pod/hello-web-766ff6df9c-pbqwg"]))
-	on(rec, "deployments", true, "")
-	var b strings.Builder
-	tr := &Tracker{Runner: &slowList{Recorder: rec, delay: 5 * time.Second}, Out: &b, Release: "hello", Namespace: "lab", Timeout: 10 * time.Second}
-	tr.Start(context.Background())
-	defer tr.Stop()
-	start := time.Now()
-	st, err := tr.Wait(context.Background())
-	if err != nil || !st.Done() || time.Since(start) > 2*time.Second {
-		t.Fatal(time.Since(start), err, st, b.String())
 	}
 }
