@@ -23,9 +23,9 @@ func NewCmdWait(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wait [RELEASE]",
 		Short: "Wait until every pod of the app is ready (fails fast on pods that cannot start)",
-		Long: `Follow the release's Deployments and StatefulSets (one list, then a watch;
-polls every 3 s only if the watch breaks) until each runs only ready pods
-of its current template. A pod in CrashLoopBackOff, ImagePullBackOff,
+		Long: `Look at the release's Deployments and StatefulSets until each runs only ready
+pods of its current template: one look, then a watch when it is not settled
+yet (polls every 3 s only if a watch breaks). A pod in CrashLoopBackOff, ImagePullBackOff,
 CreateContainerConfigError, OOMKilled or Unschedulable stops the wait at
 once, with its events and last log lines. --tries N gives up after N x 3 s
 (the original lain's polls, kept for scripts).`,
