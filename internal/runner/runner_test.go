@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/lain-cli/lain/internal/testenv"
 	"io"
 	"os/exec"
 	"strings"
@@ -161,7 +162,7 @@ func TestMissingTool(t *testing.T) {
 // its line only under --verbose.
 func TestStdoutStreamsAsItComes(t *testing.T) {
 	if _, err := exec.LookPath("sh"); err != nil {
-		t.Skip("no sh")
+		testenv.Missing(t, "sh (a POSIX shell plays the streaming program)")
 	}
 	r, out, errOut := newTestExec(true, false, false)
 	pr, pw := io.Pipe()
@@ -191,7 +192,7 @@ func TestStdoutStreamsAsItComes(t *testing.T) {
 // Cancelling a stream's context stops it at once.
 func TestStreamStopsWithItsContext(t *testing.T) {
 	if _, err := exec.LookPath("sh"); err != nil {
-		t.Skip("no sh")
+		testenv.Missing(t, "sh (a POSIX shell plays the streaming program)")
 	}
 	r, _, _ := newTestExec(false, false, false)
 	ctx, cancel := context.WithCancel(context.Background())
