@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"github.com/lain-cli/lain/internal/kube"
 	"io"
 	"net"
 	"net/http"
@@ -26,19 +27,7 @@ type ingressList struct {
 			Namespace   string            `json:"namespace"`
 			Annotations map[string]string `json:"annotations"`
 		} `json:"metadata"`
-		Spec struct {
-			TLS []struct {
-				Hosts []string `json:"hosts"`
-			} `json:"tls"`
-			Rules []struct {
-				Host string `json:"host"`
-				HTTP struct {
-					Paths []struct {
-						Path string `json:"path"`
-					} `json:"paths"`
-				} `json:"http"`
-			} `json:"rules"`
-		} `json:"spec"`
+		Spec kube.IngressSpec `json:"spec"`
 	} `json:"items"`
 }
 
@@ -53,33 +42,7 @@ func (k Kubectl) Ingresses(ctx context.Context, all bool) ([]Ingress, error) {
 	}
 	var out []Ingress
 	for _, it := range l.Items {
-		tls := map[string]bool{}
-		for _, t := range it.Spec.TLS {
-			for _, h := range t.Hosts {
-				tls[h] = true
-			}
-		}
-		ing := Ingress{Namespace: it.Metadata.Namespace, Name: it.Metadata.Name, Release: it.Metadata.Annotations[HelmReleaseAnnotation]}
-		for _, r := range it.Spec.Rules {
-			if r.Host == "" || strings.HasPrefix(r.Host, "*") {
-				continue // no URL to ask: any host, or a wildcard
-			}
-			scheme := "http://"
-			if tls[r.Host] {
-				scheme = "https://"
-			}
-			paths := r.HTTP.Paths
-			if len(paths) == 0 {
-				ing.URLs = append(ing.URLs, scheme+r.Host+"/")
-			}
-			for _, p := range paths {
-				path := p.Path
-				if !strings.HasPrefix(path, "/") {
-					path = "/" + path
-				}
-				ing.URLs = append(ing.URLs, scheme+r.Host+path)
-			}
-		}
+		ing := Ingress{Namespace: it.Metadata.Namespace, Name: it.Metadata.Name, Release: it.Metadata.Annotations[HelmReleaseAnnotation], URLs: it.Spec.URLs()}
 		out = append(out, ing)
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -207,17 +207,7 @@ type workloadJSON struct {
 		Replicas *int   `json:"replicas"`
 		Schedule string `json:"schedule"`
 		Suspend  bool   `json:"suspend"`
-		TLS      []struct {
-			Hosts []string `json:"hosts"`
-		} `json:"tls"`
-		Rules []struct {
-			Host string `json:"host"`
-			HTTP struct {
-				Paths []struct {
-					Path string `json:"path"`
-				} `json:"paths"`
-			} `json:"http"`
-		} `json:"rules"`
+		IngressSpec
 	} `json:"spec"`
 	Status struct {
 		ReadyReplicas int `json:"readyReplicas"`
@@ -241,7 +231,7 @@ func parseApp(appname string, items []json.RawMessage) (*App, error) {
 			}
 			pods = append(pods, p)
 		case "Ingress":
-			a.Ingresses = append(a.Ingresses, Ingress{Name: w.Metadata.Name, URLs: ingressURLs(w)})
+			a.Ingresses = append(a.Ingresses, Ingress{Name: w.Metadata.Name, URLs: w.Spec.URLs()})
 		case "Job":
 			if kind, name := w.Metadata.owner(); kind == "CronJob" {
 				jobOwner[w.Metadata.Name] = name
@@ -293,16 +283,33 @@ func parseApp(appname string, items []json.RawMessage) (*App, error) {
 	return a, nil
 }
 
-func ingressURLs(w workloadJSON) []string {
+// IngressSpec is what lain reads of an Ingress's spec: its URLs.
+type IngressSpec struct {
+	TLS []struct {
+		Hosts []string `json:"hosts"`
+	} `json:"tls"`
+	Rules []struct {
+		Host string `json:"host"`
+		HTTP struct {
+			Paths []struct {
+				Path string `json:"path"`
+			} `json:"paths"`
+		} `json:"http"`
+	} `json:"rules"`
+}
+
+// URLs are the URLs the ingress serves, https for its TLS hosts; rules
+// for any host or a wildcard have no URL to ask.
+func (s IngressSpec) URLs() []string {
 	tls := map[string]bool{}
-	for _, t := range w.Spec.TLS {
+	for _, t := range s.TLS {
 		for _, h := range t.Hosts {
 			tls[h] = true
 		}
 	}
 	var urls []string
-	for _, r := range w.Spec.Rules {
-		if r.Host == "" {
+	for _, r := range s.Rules {
+		if r.Host == "" || strings.HasPrefix(r.Host, "*") {
 			continue
 		}
 		scheme := "http://"
@@ -314,7 +321,11 @@ func ingressURLs(w workloadJSON) []string {
 			urls = append(urls, scheme+r.Host+"/")
 		}
 		for _, p := range paths {
-			urls = append(urls, scheme+r.Host+orDefault(p.Path, "/"))
+			path := p.Path
+			if !strings.HasPrefix(path, "/") {
+				path = "/" + path
+			}
+			urls = append(urls, scheme+r.Host+path)
 		}
 	}
 	return urls
