@@ -2,11 +2,14 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/toolerr"
 )
 
@@ -29,8 +32,29 @@ func (d *Deployer) upgradeFailed(ctx context.Context, rel string, before []relea
 			Err:  err,
 		}
 	}
+	if concurrentHelm(err) {
+		// Rolling back here would undo the other deploy, not this one.
+		return &clierr.Error{Kind: clierr.ReleaseFailed,
+			Msg:  fmt.Sprintf("helm upgrade of %s failed: another deploy, rollback or delete of %s ran at the same time, and helm refused this one", rel, rel),
+			Next: "lain status   # what runs now; then lain deploy again if your change is still needed",
+			Err:  err,
+		}
+	}
 	d.printFailedJobs(ctx, rel) // a failed hook is the usual reason
 	return toolerr.Failed(what, err, "lain rollback   # or fix the cause and lain deploy again")
+}
+
+// concurrentHelm reports whether helm refused an upgrade because another
+// one of the same release was under way: it either still holds the
+// release ("another operation ... is in progress") or wrote the revision
+// number this one wanted ("release: already exists").
+func concurrentHelm(err error) bool {
+	var ee *runner.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	return strings.Contains(ee.Stderr, "another operation (install/upgrade/rollback) is in progress") ||
+		strings.Contains(ee.Stderr, "UPGRADE FAILED: release: already exists")
 }
 
 // releaseState says what became of the release after a failed upgrade,

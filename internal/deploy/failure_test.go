@@ -66,3 +66,24 @@ func TestReleaseStateAfterTheClusterStoppedAnswering(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// Two deploys at once (seen on the lab): helm refuses the second. lain
+// must not advise a rollback, which would undo the other deploy.
+func TestUpgradeRefusedBecauseAnotherRanAtOnce(t *testing.T) {
+	for _, stderr := range []string{
+		"Error: UPGRADE FAILED: release: already exists\n",
+		"Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n",
+	} {
+		q := request(t)
+		rec := &helmRecorder{}
+		rec.On("kubectl get secrets,jobs", secretsTable(true, []string{"shop:1:deployed"}), 0)
+		rec.On("helm get values", `{}`, 0)
+		rec.OnError("helm upgrade", &runner.ExitError{Name: "helm", Code: 1, Stderr: stderr})
+		d := &Deployer{Runner: rec, ErrOut: &strings.Builder{}}
+		_, err := d.Deploy(context.Background(), q)
+		got := clierr.Format(err)
+		if !strings.Contains(got, "ran at the same time") || !strings.Contains(got, "next: lain status") || strings.Contains(got, "rollback   #") {
+			t.Errorf("helm said %q; lain said:\n%s", stderr, got)
+		}
+	}
+}
