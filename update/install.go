@@ -42,12 +42,15 @@ func (o *Options) install(ctx context.Context, src *Source, v *semver.Version, t
 		return nil, err
 	}
 	defer unlock()
+	// Swept first: a lain killed mid-swap leaves its private names
+	// behind, and the next one under the lock removes them even when it
+	// finds the upgrade already done.
+	stage := target.StagePath(rel)
+	target.removeStale(stage)
 	if target.Has(rel.SHA256) {
 		o.verbosef("%s is already lain %s", target.Path, v)
 		return target, nil
 	}
-	stage := target.StagePath(rel)
-	target.removeStale(stage)
 	if fi, err := os.Stat(stage); err == nil && fi.Size() > 0 {
 		o.progressf("resuming the download of lain %s after %s", v, megabytes(fi.Size()))
 	}
