@@ -2,6 +2,7 @@ package runner
 
 import (
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -73,6 +74,13 @@ func (m Masker) spans(tool string, args []string) [][]span {
 	for i, a := range args {
 		read := next
 		next = valuePlain
+		if m.isValue(a) {
+			// A whole argument that is a known secret is data, not a flag
+			// or a "--": reading it as one would mask (or not) the next
+			// argument by what the secret looks like.
+			out[i] = []span{{0, len(a)}}
+			continue
+		}
 		if a == "--" && read == valuePlain && i+1 < len(args) {
 			// kubectl exec POD -- mysql -pSECRET: what follows is another
 			// program's command line, read with that program's grammar.
@@ -151,6 +159,11 @@ func urlPasswordSpans(a string) []span {
 		}
 		from = auth
 	}
+}
+
+// isValue reports whether a is exactly one of the literal secrets.
+func (m Masker) isValue(a string) bool {
+	return a != "" && slices.Contains(m.Values, a)
 }
 
 // literalSpans masks every occurrence of each literal secret in a,

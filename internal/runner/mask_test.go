@@ -199,6 +199,9 @@ func checkNoLeak(t *testing.T, s string) {
 		if (len(m.Values) == 0 || onlyWherePut) && line != otherLine {
 			t.Fatalf("%s: the printed line depends on the secret %q:\n%s\n%s", f.name, s, line, otherLine)
 		}
+		if line == otherLine {
+			continue // 3 follows from 2; its loop is costly under fuzz instrumentation
+		}
 		for i := 0; i+3 <= len(s) && i < 64; i++ {
 			for j := i + 3; j <= len(s) && j <= i+64; j++ {
 				if w := s[i:j]; strings.Contains(line, w) && !strings.Contains(otherLine, w) {
