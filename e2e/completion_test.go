@@ -19,20 +19,29 @@ func TestCompletionOfPodNames(t *testing.T) {
 	a := newLiveApp(t, "")
 	a.install(true)
 	a.waitPods("app.kubernetes.io/instance=hello-web", 2, "Running")
-	// Within 300 ms, or nothing: kubectl alone may take longer to start on
-	// a loaded machine (0.3-1 s on the shared 2-core lab), so the listing
-	// itself is checked with a longer bound. lain's own start takes up to
-	// 1 s there too: the bound on a whole run is loose, the 2 s run below
-	// shows the deadline is what ends it.
+	// Within 300 ms, or nothing. The lab's kubeconfig has a client
+	// certificate, so lain reads the pods in-process (tens of ms), and at
+	// least one Tab of three lists them even on the loaded 2-core lab,
+	// where a kubectl start alone takes 0.3-1 s. lain's own start takes up
+	// to 1 s there too: the bound on a whole run is loose, the 2 s run
+	// below shows the deadline is what ends it.
+	listed := 0
 	for i := 0; i < 3; i++ {
 		start := time.Now()
 		r := a.must("__complete", "x", "")
 		if took := time.Since(start); took > 1500*time.Millisecond {
 			t.Errorf("Tab took %s", took)
 		}
-		if n := strings.Count(r.Stdout, "\tpod, ready 1/1\n"); !strings.HasPrefix(r.Stdout, "web\nnightly\n") || (n != 0 && n != 2) {
+		n := strings.Count(r.Stdout, "\tpod, ready 1/1\n")
+		if !strings.HasPrefix(r.Stdout, "web\nnightly\n") || (n != 0 && n != 2) {
 			t.Errorf("completion: %q", r.Stdout)
 		}
+		if n == 2 {
+			listed++
+		}
+	}
+	if listed == 0 {
+		t.Error("no Tab of three listed the pods within 300 ms")
 	}
 	a.extraLainEnv = []string{"LAIN_COMPLETION_TIMEOUT=20s"}
 	r := a.must("__complete", "x", "")

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -60,7 +61,7 @@ const apiTimeout = 10 * time.Second
 // certificate, a refusal, a body that does not parse) is an error: the
 // caller then asks kubectl, which explains it.
 func ReadTables(ctx context.Context, cfg *APIConfig, resources []Resource) ([]APITable, error) {
-	client := &http.Client{Timeout: apiTimeout, Transport: &http.Transport{TLSClientConfig: cfg.TLS, ForceAttemptHTTP2: true}}
+	client := apiClient(cfg)
 	defer client.CloseIdleConnections()
 	tables := make([]APITable, len(resources))
 	errs := make([]error, len(resources))
@@ -97,26 +98,50 @@ type serverTable struct {
 	} `json:"rows"`
 }
 
-func readTable(ctx context.Context, client *http.Client, cfg *APIConfig, r Resource) (APITable, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Server+r.Path(cfg.Namespace)+"?includeObject=Metadata", nil)
+// apiClient is an HTTPS client for cfg's API server; close its idle
+// connections when done.
+func apiClient(cfg *APIConfig) *http.Client {
+	return &http.Client{Timeout: apiTimeout, Transport: &http.Transport{TLSClientConfig: cfg.TLS, ForceAttemptHTTP2: true}}
+}
+
+// get is the body of GET pathAndQuery on cfg's API server; anything but
+// 200 is an error.
+func get(ctx context.Context, client *http.Client, cfg *APIConfig, pathAndQuery, accept string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Server+pathAndQuery, nil)
 	if err != nil {
-		return APITable{}, err
+		return nil, err
 	}
-	req.Header.Set("Accept", tableAccept)
+	req.Header.Set("Accept", accept)
 	if cfg.token != "" {
 		req.Header.Set("Authorization", "Bearer "+cfg.token)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return APITable{}, err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return APITable{}, err
+		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return APITable{}, fmt.Errorf("GET %s: %s", r.Path(cfg.Namespace), resp.Status)
+		path, _, _ := strings.Cut(pathAndQuery, "?")
+		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return body, nil
+}
+
+// GetRaw is `kubectl get --raw pathAndQuery` in-process, through cfg.
+func GetRaw(ctx context.Context, cfg *APIConfig, pathAndQuery string) ([]byte, error) {
+	client := apiClient(cfg)
+	defer client.CloseIdleConnections()
+	return get(ctx, client, cfg, pathAndQuery, "application/json")
+}
+
+func readTable(ctx context.Context, client *http.Client, cfg *APIConfig, r Resource) (APITable, error) {
+	body, err := get(ctx, client, cfg, r.Path(cfg.Namespace)+"?includeObject=Metadata", tableAccept)
+	if err != nil {
+		return APITable{}, err
 	}
 	var st serverTable
 	if err := json.Unmarshal(body, &st); err != nil || st.Kind != "Table" {

@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lain-cli/lain/internal/runner"
 )
 
 // kubeconfigNS is the part of a kubeconfig file the namespace comes from.
@@ -70,11 +73,7 @@ func KubeconfigNamespace(getenv func(string) string) (string, error) {
 // view costs a process start, ~0.3 s); only a file it cannot parse makes it
 // ask kubectl.
 func (c *Client) Namespace(ctx context.Context) string {
-	getenv := c.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if ns, err := KubeconfigNamespace(getenv); err == nil {
+	if ns, err := KubeconfigNamespace(c.getenv()); err == nil {
 		return ns
 	}
 	out, err := c.query(ctx, "config", "view", "--minify", "-o", "jsonpath={..namespace}")
@@ -82,4 +81,26 @@ func (c *Client) Namespace(ctx context.Context) string {
 		return ns
 	}
 	return "default"
+}
+
+// getRaw is `kubectl get --raw path`: read in-process when the kubeconfig's
+// credentials are ones lain reads (a Tab completion cannot afford the
+// 150-200 ms a kubectl process takes to start), else, or when that read
+// fails, by kubectl, which explains what went wrong.
+func (c *Client) getRaw(ctx context.Context, path string, timeout time.Duration) ([]byte, error) {
+	if cfg, err := KubeconfigAPI(c.getenv()); err == nil {
+		if out, err := GetRaw(ctx, cfg, path); err == nil {
+			runner.Note(c.Runner, runner.CommandLine(runner.Masker{}, "kubectl", []string{"get", "--raw", path})+"   # read in-process")
+			return out, nil
+		}
+	}
+	return c.query(ctx, "get", "--raw", path, "--request-timeout="+timeout.String())
+}
+
+// getenv is the environment kubectl runs in.
+func (c *Client) getenv() func(string) string {
+	if c.Getenv == nil {
+		return os.Getenv
+	}
+	return c.Getenv
 }

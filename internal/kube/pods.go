@@ -366,7 +366,7 @@ func ShortDuration(d time.Duration) string {
 func (c *Client) RunningPodNames(ctx context.Context, selector string, timeout time.Duration) ([]PodName, error) {
 	q := url.Values{"labelSelector": {selector}, "fieldSelector": {"status.phase=Running"}}
 	path := "/api/v1/namespaces/" + url.PathEscape(c.Namespace(ctx)) + "/pods?" + q.Encode()
-	out, err := c.query(ctx, "get", "--raw", path, "--request-timeout="+timeout.String())
+	out, err := c.getRaw(ctx, path, timeout)
 	if err != nil {
 		return nil, err
 	}
