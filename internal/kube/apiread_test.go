@@ -21,6 +21,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lain-cli/lain/internal/runner"
 )
 
 // clientCert is a self-signed client certificate and key, PEM, valid
@@ -52,6 +54,10 @@ func apiServer(t *testing.T, pool *x509.CertPool, token string) *httptest.Server
 		authed := len(r.TLS.PeerCertificates) > 0 || (token != "" && r.Header.Get("Authorization") == "Bearer "+token)
 		if !authed {
 			http.Error(w, `{"kind":"Status","code":401}`, http.StatusUnauthorized)
+			return
+		}
+		if r.URL.Path == "/api/v1/namespaces/shop-ns/pods" && r.URL.Query().Get("fieldSelector") == "status.phase=Running" {
+			w.Write([]byte(`{"kind":"PodList","items":[{"metadata":{"name":"shop-web-1"},"status":{"containerStatuses":[{"ready":true}]}}]}`))
 			return
 		}
 		if !strings.Contains(r.Header.Get("Accept"), "as=Table;v=v1;g=meta.k8s.io") || r.URL.Query().Get("includeObject") != "Metadata" {
@@ -165,6 +171,26 @@ func TestReadTablesWithATokenFile(t *testing.T) {
 	}
 	if tables, err := ReadTables(context.Background(), cfg, []Resource{Secrets}); err != nil || len(tables[0].Rows) != 2 {
 		t.Fatal(tables, err)
+	}
+}
+
+// Tab after lain x lists the pods in-process (no kubectl start), and asks
+// kubectl when the API server refuses lain's read.
+func TestRunningPodNamesInProcess(t *testing.T) {
+	srv := apiServer(t, x509.NewCertPool(), "s3cret")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "token"), []byte("s3cret\n"), 0o600)
+	rec := &runner.Recorder{}
+	c := &Client{Runner: rec, Getenv: writeKubeconfig(t, dir, "    server: "+srv.URL+"\n    insecure-skip-tls-verify: true", "    tokenFile: token")}
+	names, err := c.RunningPodNames(context.Background(), "app=shop", time.Second)
+	if err != nil || len(names) != 1 || names[0] != (PodName{"shop-web-1", "1/1"}) || len(rec.Lines) != 0 ||
+		len(rec.Notes) != 1 || !strings.HasSuffix(rec.Notes[0], "   # read in-process") {
+		t.Fatalf("%v %v; ran %s; notes %q", names, err, rec, rec.Notes)
+	}
+	os.WriteFile(filepath.Join(dir, "token"), []byte("expired\n"), 0o600)
+	rec.On("kubectl get --raw", `{"items":[]}`, 0)
+	if names, err := c.RunningPodNames(context.Background(), "app=shop", time.Second); err != nil || len(names) != 0 || len(rec.Lines) != 1 {
+		t.Fatalf("a refused read goes to kubectl: %v %v; ran %s", names, err, rec)
 	}
 }
 
