@@ -17,9 +17,13 @@ import (
 )
 
 // Version is the version of the built-in chart, written into each app's
-// chart/Chart.yaml. Bump it whenever a template changes: `lain lint` tells
-// apps with an older chart to run `lain init --template-only --commit`.
-const Version = "1.1.0"
+// chart/Chart.yaml. Bump it whenever anything lain writes into chart/
+// changes (a template, values.schema.json): `lain lint` tells apps with an
+// older chart to run `lain init --template-only --commit`, and judges by
+// this version alone (version_test.go pins each version's content).
+// 1.2.0: values.schema.json is generated from lint's own schema, so it
+// takes what lint takes (release.copy's plain paths, "true" for a boolean).
+const Version = "1.2.0"
 
 //go:embed templates/*
 var embedded embed.FS
