@@ -51,7 +51,12 @@ finished one-off jobs, label the nodes listed in nodes, and run
 With --wait (always in CI) lain follows the rollout: a table of each proc's
 desired/updated/ready pods, and it stops at once when a new pod cannot start
 (CrashLoopBackOff, ImagePullBackOff, a missing Secret key, OOMKilled,
-Unschedulable), printing the pod's events and last log lines.`,
+Unschedulable), printing the pod's events and last log lines.
+
+helm waits for the jobs (hooks: after the first install, before each
+upgrade) until its --timeout: when that takes more than a few seconds, lain
+looks at their pods and says at once when one cannot start, without
+stopping helm.`,
 		Example: `  lain deploy
   lain deploy --set imageTag=1732000000-abc123   # another image
   lain deploy --build --wait                    # build and push first if needed; follow the rollout

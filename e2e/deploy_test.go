@@ -198,6 +198,31 @@ func TestDeployFailedHookJob(t *testing.T) {
 	wantIn(t, r.Stderr, "job "+d.name+"-migrate failed; its last log lines:", "helm upgrade of "+d.name+" failed")
 }
 
+// A hook job whose pod cannot start: helm waits silently until its
+// --timeout, so lain says so while helm waits, and explains it when helm
+// gives up.
+func TestDeployHookPodThatCannotStart(t *testing.T) {
+	d := newDeployApp(t, "labels:\n  lain-lab/simulate: imagepull\njobs:\n  migrate:\n    command: [\"sh\", \"-c\", \"true\"]\n")
+	d.push("latest")
+	r := d.lain("--ignore-lint", "deploy", "--timeout", "25")
+	if r.Code == 0 {
+		t.Fatalf("deploy succeeded: %s", r)
+	}
+	job := d.name + "-migrate"
+	notice := "lain: helm is waiting for hook job " + job + ", whose pod " + job + "-"
+	wantIn(t, r.Stderr, notice, "cannot start: ImagePullBackOff",
+		"helm fails the deploy when its --timeout (25s) runs out; to look now: kubectl describe pod "+job+"-",
+		"helm upgrade of "+d.name+" failed while its hook job "+job+" waited for a pod that cannot start",
+		"recent events of "+job+"-", "deploy failed: pod "+job+"-", "lain version")
+	// Told while helm waited: before helm's own error.
+	if i, j := strings.Index(r.Stderr, notice), strings.Index(r.Stderr, "Error: "); j >= 0 && i > j {
+		t.Errorf("the notice came after helm returned:\n%s", r.Stderr)
+	}
+	if strings.Count(r.Stderr, notice) != 1 {
+		t.Errorf("told more than once:\n%s", r.Stderr)
+	}
+}
+
 // A release left in pending-upgrade is explained, and rolled back first
 // with --auto-pilot.
 func TestDeployStuckRelease(t *testing.T) {

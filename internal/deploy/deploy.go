@@ -18,6 +18,7 @@ import (
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/image"
+	"github.com/lain-cli/lain/internal/kube"
 	"github.com/lain-cli/lain/internal/release"
 	"github.com/lain-cli/lain/internal/rollout"
 	"github.com/lain-cli/lain/internal/runner"
@@ -210,12 +211,19 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	// competes with helm for the CPU (the pods before come from the
 	// namespace table: before.pods).
 	tr := &rollout.Tracker{Runner: d.Runner, Out: d.ErrOut, TTY: d.TTY, Release: rel, Timeout: time.Duration(q.timeout()) * time.Second, Now: d.Now}
+	hooks := &rollout.HookWatch{Client: &kube.Client{Runner: d.Runner, Getenv: d.Getenv}, Out: d.ErrOut, Release: rel,
+		Jobs: q.hookJobs(), Timeout: time.Duration(q.timeout()) * time.Second}
+	stopHooks := func() {}
+	if !q.DryRun {
+		stopHooks = hooks.Start(ctx)
+	}
 	up, err := d.upgrade(ctx, q)
+	stopHooks()
 	if tag, terr := prevTagQ.wait(); terr == nil {
 		res.PreviousImageTag = tag
 	}
 	if err != nil {
-		res.Err = d.upgradeFailed(ctx, rel, revs, err)
+		res.Err = d.upgradeFailed(ctx, rel, revs, err, hooks.Failure())
 		d.notify(ctx, res)
 		return res, res.Err
 	}
@@ -256,6 +264,17 @@ func (d *Deployer) Deploy(ctx context.Context, q *Request) (Result, error) {
 	}
 	d.notify(ctx, res)
 	return res, nil
+}
+
+// hookJobs are the names of the release's hook Jobs (one per key of
+// jobs in the values), which helm waits for during the upgrade.
+func (q *Request) hookJobs() []string {
+	jobs, _ := q.Values["jobs"].(map[string]any)
+	names := make([]string, 0, len(jobs))
+	for name := range jobs {
+		names = append(names, q.ReleaseName()+"-"+name)
+	}
+	return names
 }
 
 // followed reports whether the deploy follows the rollout, and so needs

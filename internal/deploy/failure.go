@@ -9,6 +9,7 @@ import (
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/release"
+	"github.com/lain-cli/lain/internal/rollout"
 	"github.com/lain-cli/lain/internal/runner"
 	"github.com/lain-cli/lain/internal/toolerr"
 )
@@ -18,7 +19,7 @@ import (
 // cluster either): lain says so, and says the release is unchanged only
 // when it knows: helm's history still ends at the revision it had before,
 // or helm stopped at its first check, before touching anything.
-func (d *Deployer) upgradeFailed(ctx context.Context, rel string, before []release.Revision, err error) *clierr.Error {
+func (d *Deployer) upgradeFailed(ctx context.Context, rel string, before []release.Revision, err error, hook *rollout.Failure) *clierr.Error {
 	what := fmt.Sprintf("helm upgrade of %s failed (helm's message is above)", rel)
 	if c, _ := toolerr.Classify(err); c.Kind == toolerr.Unreachable {
 		// A short look: a cluster that drops packets would hold helm
@@ -39,6 +40,12 @@ func (d *Deployer) upgradeFailed(ctx context.Context, rel string, before []relea
 			Next: "lain status   # what runs now; then lain deploy again if your change is still needed",
 			Err:  err,
 		}
+	}
+	if hook != nil {
+		// helm ran out of time waiting for a hook whose pod never started
+		// (seen and told while helm waited): its events say why.
+		fmt.Fprintf(d.ErrOut, "helm upgrade of %s failed while its hook job %s-%s waited for a pod that cannot start\n", rel, rel, hook.Proc)
+		return rollout.Explain(ctx, d.Runner, d.ErrOut, *hook)
 	}
 	d.printFailedJobs(ctx, rel) // a failed hook is the usual reason
 	return toolerr.Failed(what, err, "lain rollback   # or fix the cause and lain deploy again")

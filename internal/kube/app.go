@@ -154,6 +154,17 @@ func (c *Client) AppState(ctx context.Context, appname string) (*App, error) {
 	return parseApp(appname, items)
 }
 
+// listItems are the items of a list kubectl get --raw path printed.
+func listItems(out []byte, path string) ([]json.RawMessage, error) {
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		return nil, fmt.Errorf("kubectl get --raw %s: unexpected output: %w", path, err)
+	}
+	return list.Items, nil
+}
+
 // rawItems lists a collection with kubectl get --raw PATH, each item with
 // its kind (the API server leaves it out of list items); items of another
 // kind are dropped.
@@ -163,14 +174,12 @@ func (c *Client) rawItems(ctx context.Context, path, selector, kind string) ([]j
 	if err != nil {
 		return nil, err
 	}
-	var list struct {
-		Items []json.RawMessage `json:"items"`
+	all, err := listItems(out, path)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(out, &list); err != nil {
-		return nil, fmt.Errorf("kubectl get --raw %s: unexpected output: %w", path, err)
-	}
-	items := make([]json.RawMessage, 0, len(list.Items))
-	for _, it := range list.Items {
+	items := make([]json.RawMessage, 0, len(all))
+	for _, it := range all {
 		switch itemKind(it) {
 		case "":
 			items = append(items, withKind(it, kind))

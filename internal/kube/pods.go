@@ -232,8 +232,29 @@ func (c *Client) Pods(ctx context.Context, selector string) ([]Pod, error) {
 	if err := c.getJSON(ctx, &list, "pods", "-l", selector); err != nil {
 		return nil, err
 	}
-	pods := make([]Pod, 0, len(list.Items))
-	for _, raw := range list.Items {
+	return parsePods(list.Items)
+}
+
+// ReadPods is Pods for a caller that looks often (the hook watch while
+// helm runs): read in-process when the kubeconfig allows (getRaw), so a
+// look costs a request, not a kubectl start.
+func (c *Client) ReadPods(ctx context.Context, selector string, timeout time.Duration) ([]Pod, error) {
+	path := "/api/v1/namespaces/" + url.PathEscape(c.Namespace(ctx)) + "/pods?" + url.Values{"labelSelector": {selector}}.Encode()
+	out, err := c.getRaw(ctx, path, timeout)
+	if err != nil {
+		return nil, err
+	}
+	items, err := listItems(out, path)
+	if err != nil {
+		return nil, err
+	}
+	return parsePods(items)
+}
+
+// parsePods decodes a list's items, sorted by name.
+func parsePods(items []json.RawMessage) ([]Pod, error) {
+	pods := make([]Pod, 0, len(items))
+	for _, raw := range items {
 		p, err := parsePod(raw)
 		if err != nil {
 			return nil, err

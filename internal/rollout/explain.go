@@ -16,7 +16,7 @@ const LogLines = 20
 
 // Explain prints what went wrong with a pod (its recent events and last
 // log lines) and returns the error to stop with.
-func Explain(ctx context.Context, r runner.Runner, w io.Writer, f Failure) error {
+func Explain(ctx context.Context, r runner.Runner, w io.Writer, f Failure) *clierr.Error {
 	fmt.Fprintf(w, "\npod %s (proc %s) cannot start: %s", f.Pod, f.Proc, f.Reason)
 	if f.Message != "" {
 		fmt.Fprintf(w, ": %s", f.Message)
