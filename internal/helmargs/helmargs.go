@@ -58,9 +58,14 @@ func (o Options) Flags() []string {
 	return args
 }
 
-// escape protects the characters helm's --set treats as syntax.
+// escape protects the characters helm's --set treats as syntax: '\', ','
+// and a leading '{' (a list: helm would read "{a}" as [a]).
 func escape(v string) string {
-	return strings.NewReplacer(`\`, `\\`, `,`, `\,`).Replace(v)
+	v = strings.NewReplacer(`\`, `\\`, `,`, `\,`).Replace(v)
+	if strings.HasPrefix(v, "{") {
+		v = `\` + v
+	}
+	return v
 }
 
 // Template is `helm template` of release with these options, then extra

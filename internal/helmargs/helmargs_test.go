@@ -2,7 +2,9 @@ package helmargs
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/lain-cli/lain/internal/app"
 	"github.com/lain-cli/lain/internal/clusterconfig"
 	"github.com/lain-cli/lain/internal/runner"
+	"github.com/lain-cli/lain/internal/testenv"
 )
 
 func TestFlagsInHelmsMergeOrder(t *testing.T) {
@@ -94,4 +97,31 @@ func TestCheckSetsRefusesWithoutQuotingTheValue(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "SEKRIT") || !strings.Contains(err.Error(), "--set #2") {
 		t.Fatal(err)
 	}
+}
+
+// What lain passes with --set arrives in the chart exactly as given, as
+// helm itself reads it (a leading '{' would otherwise make a list, a ','
+// another key).
+func TestSetValuesArriveAsGiven(t *testing.T) {
+	if _, err := exec.LookPath("helm"); err != nil {
+		testenv.Missing(t, "helm is not on PATH (the lab env puts it there): "+err.Error())
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "templates"), 0o755)
+	os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte("apiVersion: v2\nname: esc\nversion: 0.1.0\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "templates", "v.yaml"), []byte("user: {{ .Values.user | toJson }}\nrepo: {{ .Values.repo_url | toJson }}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.yaml"), nil, 0o644)
+	for _, v := range []string{"{a,b}", `\{a}`, "{", "a,b=c", `back\slash`, "x}", "[0]"} {
+		o := Options{User: v, RepoURL: "{" + v, ClusterValues: filepath.Join(dir, "c.yaml")}
+		out, err := exec.Command("helm", append([]string{"template", "t", dir}, o.Flags()...)...).CombinedOutput()
+		want := "user: " + jsonString(v) + "\nrepo: " + jsonString("{"+v) + "\n"
+		if err != nil || !strings.Contains(string(out), want) {
+			t.Errorf("%q: helm rendered (%v):\n%s\nwant:\n%s", v, err, out, want)
+		}
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
