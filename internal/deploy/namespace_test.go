@@ -49,6 +49,9 @@ func TestNamespaceInProcessAsKubectl(t *testing.T) {
 	t.Cleanup(func() { kubectl("", "delete", "namespace", ns, "--wait=false") })
 	kubectl("", "--kubeconfig", own, "config", "set-context", "--current", "--namespace="+ns)
 	kubectl(namespaceFixture, "apply", "-f", "-")
+	// Settled first: the two reads come one after the other, and a job
+	// that completes between them would differ (STATUS Running, Complete).
+	kubectl("", "wait", "--for=condition=complete", "job/shop-migrate", "--timeout=90s")
 	getenv := func(k string) string {
 		if k == "KUBECONFIG" {
 			return own
