@@ -21,12 +21,12 @@ func TestCompletionOfPodNames(t *testing.T) {
 	a.waitPods("app.kubernetes.io/instance=hello-web", 2, "Running")
 	// Within 300 ms, or nothing. The lab's kubeconfig has a client
 	// certificate, so lain reads the pods in-process (tens of ms), and at
-	// least one Tab of three lists them even on the loaded 2-core lab,
+	// least one Tab of five lists them even on the loaded 2-core lab,
 	// where a kubectl start alone takes 0.3-1 s. lain's own start takes up
 	// to 1 s there too: the bound on a whole run is loose, the 2 s run
 	// below shows the deadline is what ends it.
 	listed := 0
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 5 && listed < 2; i++ {
 		start := time.Now()
 		r := a.must("__complete", "x", "")
 		if took := time.Since(start); took > 1500*time.Millisecond {
@@ -41,7 +41,7 @@ func TestCompletionOfPodNames(t *testing.T) {
 		}
 	}
 	if listed == 0 {
-		t.Error("no Tab of three listed the pods within 300 ms")
+		t.Error("no Tab of five listed the pods within 300 ms")
 	}
 	a.extraLainEnv = []string{"LAIN_COMPLETION_TIMEOUT=20s"}
 	r := a.must("__complete", "x", "")
