@@ -81,6 +81,9 @@ func (h *HookWatch) run(ctx context.Context) {
 			continue // a look that fails says nothing; helm's own error will
 		}
 		for _, p := range pods {
+			if p.Deleting {
+				continue // the last deploy's hook, being replaced (before-hook-creation)
+			}
 			f := podFailure(p, h.Release)
 			if f == nil || told[p.Name+" "+f.Reason] || ctx.Err() != nil {
 				continue
