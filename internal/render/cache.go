@@ -72,7 +72,7 @@ func (c *Cache) key(dir string, args []string) (string, bool) {
 		// The file's content, not its name: the cluster values are a temp
 		// file with a new name each run.
 		b, err := readRegular(abs(dir, a))
-		if err != nil {
+		if err != nil || callsVolatile(b) { // a value can be a template (tpl)
 			return "", false
 		}
 		field("values", string(b))
@@ -93,6 +93,9 @@ func (c *Cache) key(dir string, args []string) (string, bool) {
 		b, err := readRegular(path)
 		if err != nil {
 			return err
+		}
+		if callsVolatile(b) {
+			return errVolatile
 		}
 		field("content", string(b))
 		return nil
@@ -177,6 +180,9 @@ func (c *Cache) helmBinary() (string, bool) {
 	}
 	return fmt.Sprintf("%s %d %d", helm, st.Size(), st.ModTime().UnixNano()) + fileIdentity(st), true
 }
+
+// errVolatile: a chart renders anew each time (callsVolatile).
+var errVolatile = errors.New("the chart calls a volatile function")
 
 // errNotRegular: a directory (through a link), a pipe, a socket or a
 // device is no input the key can hold.
