@@ -147,3 +147,32 @@ func tableText(tables []APITable) []string {
 	}
 	return out
 }
+
+// In a pod (a CI job run in the cluster), kubectl takes the namespace
+// from $POD_NAMESPACE or the service account when the context sets none
+// (client-go's in-cluster rule): lain reads the same one, and leaves the
+// in-process read to kubectl.
+func TestInClusterNamespace(t *testing.T) {
+	sa := t.TempDir()
+	env := map[string]string{"KUBERNETES_SERVICE_HOST": "10.0.0.1", "KUBERNETES_SERVICE_PORT": "443"}
+	getenv := func(k string) string { return env[k] }
+	if _, ok := inClusterNamespace(getenv, sa); ok {
+		t.Fatal("no token file: not in a pod")
+	}
+	os.WriteFile(filepath.Join(sa, "token"), []byte("t"), 0o600)
+	if ns, ok := inClusterNamespace(getenv, sa); !ok || ns != "default" {
+		t.Fatal(ns, ok)
+	}
+	os.WriteFile(filepath.Join(sa, "namespace"), []byte("ci\n"), 0o600)
+	if ns, ok := inClusterNamespace(getenv, sa); !ok || ns != "ci" {
+		t.Fatal(ns, ok)
+	}
+	env["POD_NAMESPACE"] = "from-env"
+	if ns, ok := inClusterNamespace(getenv, sa); !ok || ns != "from-env" {
+		t.Fatal(ns, ok)
+	}
+	delete(env, "KUBERNETES_SERVICE_PORT")
+	if _, ok := inClusterNamespace(getenv, sa); ok {
+		t.Fatal("no service port: not in a pod")
+	}
+}

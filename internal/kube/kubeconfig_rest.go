@@ -167,6 +167,8 @@ func KubeconfigAPI(getenv func(string) string) (*APIConfig, error) {
 	cfg := &APIConfig{Namespace: "default"}
 	if ns, _ := ctx.fields["namespace"].(string); strings.TrimSpace(ns) != "" {
 		cfg.Namespace = strings.TrimSpace(ns)
+	} else if _, inPod := inClusterNamespace(getenv, serviceAccountDir); inPod {
+		return nil, errors.New("no namespace in the context, in a pod: kubectl uses the pod's")
 	}
 	cfg.Server, _ = cl.fields["server"].(string)
 	if !strings.HasPrefix(cfg.Server, "https://") {
