@@ -176,3 +176,26 @@ func TestInClusterNamespace(t *testing.T) {
 		t.Fatal("no service port: not in a pod")
 	}
 }
+
+// YAML as kubectl v1.33 read it (checked with kubectl get --raw): a second
+// document is ignored, a merge key is followed, and a key given twice
+// takes the last value, which lain does not emulate: it asks kubectl.
+func TestKubeconfigAPIYAMLAsKubectl(t *testing.T) {
+	head := "apiVersion: v1\nkind: Config\ncurrent-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n"
+	cl := "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true}}]\n"
+	dir := t.TempDir()
+	read := func(body string) (*APIConfig, error) {
+		p := filepath.Join(dir, "config")
+		os.WriteFile(p, []byte(body), 0o600)
+		return KubeconfigAPI(func(k string) string { return map[string]string{"KUBECONFIG": p}[k] })
+	}
+	if cfg, err := read(head + cl + "users: [{name: u, user: {token: first}}]\n---\ncurrent-context: y\nusers: [{name: u, user: {token: second}}]\n"); err != nil || cfg.token != "first" {
+		t.Errorf("two documents: %+v %v", cfg, err)
+	}
+	if cfg, err := read(head + "base: &b {server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true}\nclusters: [{name: c, cluster: {<<: *b}}]\nusers: [{name: u, user: {token: t}}]\n"); err != nil || cfg.Server != "https://127.0.0.1:6443" || !cfg.TLS.InsecureSkipVerify {
+		t.Errorf("merge key: %+v %v", cfg, err)
+	}
+	if cfg, err := read(head + cl + "users: [{name: u, user: {token: t}}]\nusers: [{name: u, user: {token: last}}]\n"); err == nil {
+		t.Errorf("a key twice: read in-process with %+v", cfg)
+	}
+}
