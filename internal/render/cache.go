@@ -60,7 +60,7 @@ func (c *Cache) key(dir string, args []string) (string, bool) {
 			field("env", kv)
 		}
 	}
-	if !kubeconfigInputs(field) {
+	if !kubeconfigInputs(dir, field) {
 		return "", false
 	}
 	field("dir", dir)
@@ -121,16 +121,18 @@ const inClusterNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namesp
 // current context): the KUBECONFIG list, else ~/.kube/config, and a pod's
 // namespace file. A missing one counts as missing; false when one exists
 // but does not read as a file.
-func kubeconfigInputs(field func(kind, v string)) bool {
+func kubeconfigInputs(dir string, field func(kind, v string)) bool {
 	var files []string
 	if list := os.Getenv("KUBECONFIG"); list != "" {
 		for _, f := range filepath.SplitList(list) {
 			if f != "" {
-				files = append(files, f)
+				files = append(files, abs(dir, f)) // helm runs in dir
 			}
 		}
 	} else if home, err := os.UserHomeDir(); err == nil {
 		files = append(files, filepath.Join(home, ".kube", "config"))
+	} else {
+		return false // client-go would look in dir/.kube
 	}
 	for _, f := range append(files, inClusterNamespace) {
 		b, err := readRegular(f)
