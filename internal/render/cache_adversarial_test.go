@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/lain-cli/lain/internal/app"
+	"github.com/lain-cli/lain/internal/chart/charttest"
 	"github.com/lain-cli/lain/internal/helmargs"
 	"github.com/lain-cli/lain/internal/runner"
-	"github.com/lain-cli/lain/internal/testenv"
 )
 
 // realChart shows in its render everything an attack could change: the
@@ -36,9 +36,10 @@ data:
 // cache of its own, in a HOME and KUBECONFIG of the test's own.
 func realTarget(t *testing.T) (*Target, string) {
 	t.Helper()
-	if _, err := exec.LookPath("helm"); err != nil {
-		testenv.Missing(t, "helm is not on PATH (eval \"$(scripts/lab env)\")")
-	}
+	// The lab's helm first, as the chart tests take it; lain and the
+	// test both find it on PATH.
+	helm := charttest.Tool(t, "helm")
+	t.Setenv("PATH", filepath.Dir(helm)+string(filepath.ListSeparator)+os.Getenv("PATH"))
 	dir := t.TempDir()
 	for _, k := range []string{"HELM_NAMESPACE", "HELM_KUBECONTEXT", "POD_NAMESPACE", "KUBERNETES_SERVICE_HOST"} {
 		t.Setenv(k, "")
