@@ -59,12 +59,16 @@ func TestKubeconfigAPIRefusesWhatKubectlRefuses(t *testing.T) {
 	us := "users: [{name: u, user: {token: t}}]\n"
 	ctx := "contexts: [{name: x, context: {cluster: c, user: u, namespace: ns}}]\n"
 	for name, body := range map[string]string{
-		"cluster twice":   head + "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true}}, {name: c, cluster: {server: 'https://10.0.0.1'}}]\n" + us + ctx,
-		"user twice":      head + cl + "users: [{name: u, user: {token: t}}, {name: u, user: {token: other}}]\n" + ctx,
-		"context twice":   head + cl + us + "contexts: [{name: x, context: {cluster: c, user: u, namespace: ns}}, {name: x, context: {cluster: c, user: u, namespace: other}}]\n",
-		"no cluster":      head + us + ctx,
-		"no context":      "apiVersion: v1\nkind: Config\ncurrent-context: y\n" + cl + us + ctx,
-		"namespace 7":     head + cl + us + "contexts: [{name: x, context: {cluster: c, user: u, namespace: 7}}]\n",
+		"cluster twice": head + "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true}}, {name: c, cluster: {server: 'https://10.0.0.1'}}]\n" + us + ctx,
+		"user twice":    head + cl + "users: [{name: u, user: {token: t}}, {name: u, user: {token: other}}]\n" + ctx,
+		"context twice": head + cl + us + "contexts: [{name: x, context: {cluster: c, user: u, namespace: ns}}, {name: x, context: {cluster: c, user: u, namespace: other}}]\n",
+		"no cluster":    head + us + ctx,
+		"no context":    "apiVersion: v1\nkind: Config\ncurrent-context: y\n" + cl + us + ctx,
+		"namespace 7":   head + cl + us + "contexts: [{name: x, context: {cluster: c, user: u, namespace: 7}}]\n",
+		// kubectl refuses it; in lain's URL it named namespace b.
+		"namespace a/../b": head + cl + us + "contexts: [{name: x, context: {cluster: c, user: u, namespace: a/../b}}]\n",
+		// kubectl does not trim it (and reads no such namespace).
+		"namespace ' ns'": head + cl + us + "contexts: [{name: x, context: {cluster: c, user: u, namespace: ' ns'}}]\n",
 		"unknown context": head + cl + us + "contexts: [{name: x, context: {cluster: c, user: u, namespace: ns, as: bob}}]\n",
 	} {
 		p := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))

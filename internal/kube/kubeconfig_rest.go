@@ -165,8 +165,13 @@ func KubeconfigAPI(getenv func(string) string) (*APIConfig, error) {
 		return nil, err
 	}
 	cfg := &APIConfig{Namespace: "default"}
-	if ns, _ := ctx.fields["namespace"].(string); strings.TrimSpace(ns) != "" {
-		cfg.Namespace = strings.TrimSpace(ns)
+	if ns, _ := ctx.fields["namespace"].(string); ns != "" {
+		// kubectl takes it as it is and refuses a '/' or '..' in it; lain
+		// puts it in a URL path, where 'a/../b' would name namespace b.
+		if !dnsLabel(ns) {
+			return nil, fmt.Errorf("the namespace %q is not a DNS label", ns)
+		}
+		cfg.Namespace = ns
 	} else if _, inPod := inClusterNamespace(getenv, serviceAccountDir); inPod {
 		return nil, errors.New("no namespace in the context, in a pod: kubectl uses the pod's")
 	}
@@ -238,6 +243,20 @@ func KubeconfigAPI(getenv func(string) string) (*APIConfig, error) {
 		return nil, errors.New("no credentials: kubectl asks for them")
 	}
 	return cfg, nil
+}
+
+// dnsLabel is whether s can name a namespace: 1-63 of a-z, 0-9 and '-',
+// starting and ending with a letter or digit.
+func dnsLabel(s string) bool {
+	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func onlyKnown(what string, fields map[string]any, known map[string]fieldKind) error {
