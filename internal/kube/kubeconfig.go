@@ -63,7 +63,7 @@ func KubeconfigNamespace(getenv func(string) string) (string, error) {
 			}
 		}
 	}
-	if ns := strings.TrimSpace(namespaces[current]); ns != "" {
+	if ns := namespaces[current]; ns != "" { // as it is: kubectl trims nothing
 		return ns, nil
 	}
 	if ns, ok := inClusterNamespace(getenv, serviceAccountDir); ok {
