@@ -131,8 +131,8 @@ func TestReadTablesWithAClientCertificate(t *testing.T) {
 }
 
 // Whatever keeps the read from succeeding is an error (the caller asks
-// kubectl): an expired certificate, no credentials, a missing resource, a
-// server that is gone.
+// kubectl): an expired certificate, a missing resource, a server that is
+// gone.
 func TestReadTablesFails(t *testing.T) {
 	cert, key, pool := clientCert(t, time.Now().Add(-time.Hour))
 	srv := apiServer(t, pool, "")
@@ -142,7 +142,6 @@ func TestReadTablesFails(t *testing.T) {
 		res          Resource
 	}{
 		"expired certificate": {srv.URL, user, Secrets},
-		"no credentials":      {srv.URL, "    {}", Secrets},
 		"unknown resource":    {srv.URL, "    token: abc", Pods},
 		"server gone":         {"https://127.0.0.1:1", user, Secrets},
 	}

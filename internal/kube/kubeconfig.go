@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -62,10 +63,39 @@ func KubeconfigNamespace(getenv func(string) string) (string, error) {
 			}
 		}
 	}
-	if ns := strings.TrimSpace(namespaces[current]); ns != "" {
+	if ns := namespaces[current]; ns != "" { // as it is: kubectl trims nothing
+		return ns, nil
+	}
+	if ns, ok := inClusterNamespace(getenv, serviceAccountDir); ok {
 		return ns, nil
 	}
 	return "default", nil
+}
+
+// serviceAccountDir holds a pod's service account token and namespace.
+const serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+// inClusterNamespace is the namespace kubectl uses in a pod (a CI job run
+// in the cluster) when the current context sets none, or there is no
+// kubeconfig: $POD_NAMESPACE, else the service account's, else "default".
+// false outside a pod, as client-go decides it (the service's address in
+// the environment and a token file).
+func inClusterNamespace(getenv func(string) string, saDir string) (string, bool) {
+	if getenv("KUBERNETES_SERVICE_HOST") == "" || getenv("KUBERNETES_SERVICE_PORT") == "" {
+		return "", false
+	}
+	if st, err := os.Stat(filepath.Join(saDir, "token")); err != nil || st.IsDir() {
+		return "", false
+	}
+	if ns := getenv("POD_NAMESPACE"); ns != "" {
+		return ns, true
+	}
+	if b, err := os.ReadFile(filepath.Join(saDir, "namespace")); err == nil {
+		if ns := strings.TrimSpace(string(b)); ns != "" {
+			return ns, true
+		}
+	}
+	return "default", true
 }
 
 // Namespace is the namespace of the kubeconfig's current context ("default"

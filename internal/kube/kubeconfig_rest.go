@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,12 +41,22 @@ type kubeconfigFile struct {
 	dir            string
 }
 
+type fieldKind int
+
+const (
+	text fieldKind = iota
+	flag
+)
+
 // The fields lain reads itself; anything else (exec, auth-provider,
 // username/password, impersonation, proxy-url, ...) is left to kubectl.
 var (
-	clusterFields = map[string]bool{"server": true, "certificate-authority": true, "certificate-authority-data": true, "insecure-skip-tls-verify": true, "tls-server-name": true}
-	userFields    = map[string]bool{"client-certificate": true, "client-certificate-data": true, "client-key": true, "client-key-data": true, "token": true, "tokenFile": true}
-	contextFields = map[string]bool{"cluster": true, "user": true, "namespace": true}
+	// Each known field with the type kubectl decodes it as: a value of
+	// another type (token: 12345) makes kubectl refuse the file, where a
+	// careless read would take it as unset and go on anonymously.
+	clusterFields = map[string]fieldKind{"server": text, "certificate-authority": text, "certificate-authority-data": text, "insecure-skip-tls-verify": flag, "tls-server-name": text}
+	userFields    = map[string]fieldKind{"client-certificate": text, "client-certificate-data": text, "client-key": text, "client-key-data": text, "token": text, "tokenFile": text}
+	contextFields = map[string]fieldKind{"cluster": text, "user": text, "namespace": text}
 	// proxyEnv makes kubectl go through a proxy: lain leaves that to it.
 	proxyEnv = []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"}
 )
@@ -116,9 +127,18 @@ func KubeconfigAPI(getenv func(string) string) (*APIConfig, error) {
 			into map[string]entry
 			key  string
 		}{{kc.Clusters, clusters, "cluster"}, {kc.Users, users, "user"}, {kc.Contexts, contexts, "context"}} {
+			inFile := map[string]bool{}
 			for _, n := range l.list {
+				// kubectl refuses a file naming one entry twice.
+				if inFile[n.Name] {
+					return nil, fmt.Errorf("%s: two %ss named %q", f, l.key, n.Name)
+				}
+				inFile[n.Name] = true
+				inner, ok := n.Fields[l.key].(map[string]any)
+				if !ok && n.Fields[l.key] != nil {
+					return nil, fmt.Errorf("%s: %s %q is not a map", f, l.key, n.Name)
+				}
 				if _, ok := l.into[n.Name]; !ok {
-					inner, _ := n.Fields[l.key].(map[string]any)
 					l.into[n.Name] = entry{inner, dir}
 				}
 			}
@@ -145,17 +165,45 @@ func KubeconfigAPI(getenv func(string) string) (*APIConfig, error) {
 		return nil, err
 	}
 	cfg := &APIConfig{Namespace: "default"}
-	if ns, _ := ctx.fields["namespace"].(string); strings.TrimSpace(ns) != "" {
-		cfg.Namespace = strings.TrimSpace(ns)
+	if ns, _ := ctx.fields["namespace"].(string); ns != "" {
+		// kubectl takes it as it is and refuses a '/' or '..' in it; lain
+		// puts it in a URL path, where 'a/../b' would name namespace b.
+		if !dnsLabel(ns) {
+			return nil, fmt.Errorf("the namespace %q is not a DNS label", ns)
+		}
+		cfg.Namespace = ns
+	} else if _, inPod := inClusterNamespace(getenv, serviceAccountDir); inPod {
+		return nil, errors.New("no namespace in the context, in a pod: kubectl uses the pod's")
 	}
 	cfg.Server, _ = cl.fields["server"].(string)
 	if !strings.HasPrefix(cfg.Server, "https://") {
 		return nil, errors.New("the server is not https://")
 	}
+	// kubectl get puts a server's path before the API's, kubectl get --raw
+	// does not: a server with a path is left to kubectl.
+	if u, err := url.Parse(cfg.Server); err != nil || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, errors.New("the server URL has a path, a query or a user")
+	}
 	cfg.Server = strings.TrimSuffix(cfg.Server, "/")
+	for _, fields := range []map[string]any{cl.fields, us.fields} {
+		for _, name := range []string{"certificate-authority", "client-certificate", "client-key"} {
+			if fields[name] != nil && fields[name+"-data"] != nil {
+				return nil, fmt.Errorf("both %s and %s-data are set", name, name)
+			}
+		}
+	}
+	insecure, _ := cl.fields["insecure-skip-tls-verify"].(bool)
+	if insecure && (cl.fields["certificate-authority"] != nil || cl.fields["certificate-authority-data"] != nil) {
+		return nil, errors.New("insecure-skip-tls-verify with a certificate authority: kubectl refuses it")
+	}
+	// With both, kubectl sends the file's token (read again before each
+	// request), not the token field.
+	if us.fields["token"] != nil && us.fields["tokenFile"] != nil {
+		return nil, errors.New("both token and tokenFile are set")
+	}
 	cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 	cfg.TLS.ServerName, _ = cl.fields["tls-server-name"].(string)
-	if insecure, _ := cl.fields["insecure-skip-tls-verify"].(bool); insecure {
+	if insecure {
 		cfg.TLS.InsecureSkipVerify = true
 	} else if ca, err := pemField(cl.fields, "certificate-authority", cl.dir); err != nil {
 		return nil, err
@@ -189,13 +237,48 @@ func KubeconfigAPI(getenv func(string) string) (*APIConfig, error) {
 		}
 		cfg.token = strings.TrimSpace(string(b))
 	}
+	// With no credential kubectl asks for a user name and password (and
+	// fails without a terminal); it never reads as system:anonymous.
+	if cfg.token == "" && len(cfg.TLS.Certificates) == 0 {
+		return nil, errors.New("no credentials: kubectl asks for them")
+	}
 	return cfg, nil
 }
 
-func onlyKnown(what string, fields map[string]any, known map[string]bool) error {
-	for k := range fields {
-		if !known[k] && k != "extensions" {
+// dnsLabel is whether s can name a namespace: 1-63 of a-z, 0-9 and '-',
+// starting and ending with a letter or digit.
+func dnsLabel(s string) bool {
+	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func onlyKnown(what string, fields map[string]any, known map[string]fieldKind) error {
+	for k, v := range fields {
+		kind, ok := known[k]
+		if !ok && k != "extensions" {
 			return fmt.Errorf("the %s's %s is left to kubectl", what, k)
+		}
+		switch v.(type) {
+		case nil: // null: unset, for kubectl too
+		case string:
+			if ok && kind != text {
+				return fmt.Errorf("the %s's %s is not a boolean", what, k)
+			}
+		case bool:
+			if ok && kind != flag {
+				return fmt.Errorf("the %s's %s is not a string", what, k)
+			}
+		default:
+			if ok {
+				return fmt.Errorf("the %s's %s is neither a string nor a boolean", what, k)
+			}
 		}
 	}
 	return nil

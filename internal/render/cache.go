@@ -47,9 +47,112 @@ func (c *Cache) key(dir string, args []string) (string, bool) {
 	field("lain", c.Version)
 	if exe, err := os.Executable(); err == nil {
 		if st, err := os.Stat(exe); err == nil {
-			field("lain-binary", fmt.Sprintf("%s %d %d", exe, st.Size(), st.ModTime().UnixNano()))
+			field("lain-binary", fmt.Sprintf("%s %d %d", exe, st.Size(), st.ModTime().UnixNano())+fileIdentity(st))
 		}
 	}
+	helm, ok := c.helmBinary()
+	if !ok {
+		return "", false
+	}
+	field("helm", helm)
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HELM_") || helmEnv[name] {
+			field("env", kv)
+		}
+	}
+	if !kubeconfigInputs(dir, field) {
+		return "", false
+	}
+	field("dir", dir)
+	for i, a := range args {
+		if i == 0 || (args[i-1] != "-f" && args[i-1] != "--values") {
+			field("arg", a)
+			continue
+		}
+		// The file's content, not its name: the cluster values are a temp
+		// file with a new name each run.
+		b, err := readRegular(abs(dir, a))
+		if err != nil || callsVolatile(b) { // a value can be a template (tpl)
+			return "", false
+		}
+		field("values", string(b))
+	}
+	chart := abs(dir, chartArg(args))
+	err := filepath.WalkDir(chart, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(chart, path)
+		field("path", filepath.ToSlash(rel)+" "+d.Type().String())
+		if d.IsDir() {
+			return nil
+		}
+		// helm follows a link to a directory, the walk does not; and a
+		// pipe or device would block or never end: such a chart is
+		// rendered every time.
+		b, err := readRegular(path)
+		if err != nil {
+			return err
+		}
+		if callsVolatile(b) {
+			return errVolatile
+		}
+		field("content", string(b))
+		return nil
+	})
+	if err != nil {
+		return "", false
+	}
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// helmEnv is the environment helm template reads besides HELM_*: where
+// its config lives, and what decides .Release.Namespace when HELM_NAMESPACE
+// is unset (the kubeconfig's current context, or the pod's namespace in a
+// cluster).
+var helmEnv = map[string]bool{"KUBECONFIG": true, "HOME": true, "XDG_CONFIG_HOME": true, "XDG_CACHE_HOME": true, "XDG_DATA_HOME": true,
+	"POD_NAMESPACE": true, "KUBERNETES_SERVICE_HOST": true, "KUBERNETES_SERVICE_PORT": true}
+
+// inClusterNamespace is the file client-go reads the namespace from in a pod.
+const inClusterNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+
+// kubeconfigInputs hashes the files helm takes the namespace from (helm
+// template asks no cluster, but renders .Release.Namespace from the
+// current context): the KUBECONFIG list, else ~/.kube/config, and a pod's
+// namespace file. A missing one counts as missing; false when one exists
+// but does not read as a file.
+func kubeconfigInputs(dir string, field func(kind, v string)) bool {
+	var files []string
+	if list := os.Getenv("KUBECONFIG"); list != "" {
+		for _, f := range filepath.SplitList(list) {
+			if f != "" {
+				files = append(files, abs(dir, f)) // helm runs in dir
+			}
+		}
+	} else if home, err := os.UserHomeDir(); err == nil {
+		files = append(files, filepath.Join(home, ".kube", "config"))
+	} else {
+		return false // client-go would look in dir/.kube
+	}
+	for _, f := range append(files, inClusterNamespace) {
+		b, err := readRegular(f)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			field("kubeconfig", f+" missing")
+		case err != nil:
+			return false
+		default:
+			field("kubeconfig", f+" "+string(b))
+		}
+	}
+	return true
+}
+
+// helmBinary identifies the helm the runner will start; false when it is
+// not found, or is a shim that picks a helm by something the key cannot
+// see (asdf's script reads .tool-versions; mise's, snap's and aqua's links
+// lead to one program that dispatches on its name).
+func (c *Cache) helmBinary() (string, bool) {
 	look := c.LookPath
 	if look == nil {
 		look = exec.LookPath
@@ -61,58 +164,42 @@ func (c *Cache) key(dir string, args []string) (string, bool) {
 	if p, err := filepath.EvalSymlinks(helm); err == nil {
 		helm = p
 	}
-	st, err := os.Stat(helm)
+	if !strings.HasPrefix(strings.ToLower(filepath.Base(helm)), "helm") {
+		return "", false
+	}
+	f, err := os.Open(helm)
 	if err != nil {
 		return "", false
 	}
-	field("helm", fmt.Sprintf("%s %d %d", helm, st.Size(), st.ModTime().UnixNano()))
-	for _, kv := range os.Environ() { // helm reads its settings from HELM_*
-		if strings.HasPrefix(kv, "HELM_") {
-			field("env", kv)
-		}
-	}
-	field("dir", dir)
-	for i, a := range args {
-		if i == 0 || (args[i-1] != "-f" && args[i-1] != "--values") {
-			field("arg", a)
-			continue
-		}
-		// The file's content, not its name: the cluster values are a temp
-		// file with a new name each run.
-		b, err := os.ReadFile(abs(dir, a))
-		if err != nil {
-			return "", false
-		}
-		field("values", string(b))
-	}
-	chart := abs(dir, chartArg(args))
-	err = filepath.WalkDir(chart, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(chart, path)
-		field("path", filepath.ToSlash(rel)+" "+d.Type().String())
-		if d.IsDir() {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// helm follows a link to a directory, the walk does not: such a
-			// chart is rendered every time.
-			if st, err := os.Stat(path); err != nil || st.IsDir() {
-				return errors.New("a link to a directory")
-			}
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		field("content", string(b))
-		return nil
-	})
-	if err != nil {
+	defer f.Close()
+	st, err := f.Stat()
+	head := make([]byte, 2)
+	if err != nil || !st.Mode().IsRegular() {
 		return "", false
 	}
-	return hex.EncodeToString(h.Sum(nil)), true
+	if _, err := io.ReadFull(f, head); err != nil || string(head) == "#!" {
+		return "", false
+	}
+	return fmt.Sprintf("%s %d %d", helm, st.Size(), st.ModTime().UnixNano()) + fileIdentity(st), true
+}
+
+// errVolatile: a chart renders anew each time (callsVolatile).
+var errVolatile = errors.New("the chart calls a volatile function")
+
+// errNotRegular: a directory (through a link), a pipe, a socket or a
+// device is no input the key can hold.
+var errNotRegular = errors.New("not a regular file")
+
+// readRegular is the content of the regular file at p (links followed).
+func readRegular(p string) ([]byte, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	return os.ReadFile(p)
 }
 
 // chartArg is the chart of helm template's arguments: the second
@@ -144,9 +231,15 @@ func abs(dir, p string) string {
 
 func (c *Cache) path(key string) string { return filepath.Join(c.Dir, "render", key) }
 
-// get is the cached render of key; false when there is none or it does
-// not read back whole (its header holds the render's own sha256).
+// get is the cached render of key; false when there is none, when
+// another user could have written it, or when it does not read back whole
+// (its header holds the render's own sha256).
 func (c *Cache) get(key string) ([]byte, bool) {
+	for _, p := range []string{filepath.Join(c.Dir, "render"), c.path(key)} {
+		if st, err := os.Lstat(p); err != nil || !private(st) || !(st.IsDir() || st.Mode().IsRegular()) {
+			return nil, false
+		}
+	}
 	b, err := os.ReadFile(c.path(key))
 	if err != nil {
 		return nil, false
@@ -201,7 +294,11 @@ func (c *Cache) prune(dir string) {
 	}
 	var es []entry
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && !strings.HasPrefix(e.Name(), ".") {
+		info, err := e.Info()
+		if err == nil && strings.HasPrefix(e.Name(), ".tmp-") && time.Since(info.ModTime()) > time.Hour {
+			os.Remove(filepath.Join(dir, e.Name())) // a killed lain's
+		}
+		if err == nil && !strings.HasPrefix(e.Name(), ".") {
 			es = append(es, entry{e.Name(), info.ModTime().UnixNano()})
 		}
 	}

@@ -28,7 +28,7 @@ func cachedApp(t *testing.T) (*Target, *runner.Recorder, string) {
 	write("app/chart/Chart.yaml", "name: shop\n")
 	write("app/chart/templates/a.yaml", "kind: A\n")
 	write("cluster.yaml", "registry: r\n")
-	write("bin/helm", "#!/bin/sh\n")
+	write("bin/helm", "\x7fELF a helm\n")
 	a, err := app.Load(filepath.Join(dir, "app"))
 	if err != nil {
 		t.Fatal(err)

@@ -120,8 +120,12 @@ func (t *Target) Render(ctx context.Context, r runner.Runner, release string, ex
 	if err != nil {
 		return nil, err
 	}
+	// A file changed while helm read it: the render may be of neither
+	// version, so it is not kept under the key of the first.
 	if key != "" {
-		t.cache.put(key, res.Stdout)
+		if after, ok := t.cache.key(cmd.Dir, cmd.Args); ok && after == key {
+			t.cache.put(key, res.Stdout)
+		}
 	}
 	return res.Stdout, nil
 }
