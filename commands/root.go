@@ -50,6 +50,11 @@ lain), and carries your team's cluster configuration inside itself.`,
 			if err := f.CheckForUpdate(cmd); err != nil {
 				return err
 			}
+			if cmd.Annotations[cmdutil.ValuesOwnAnnotation] == "" {
+				if err := f.Globals.CopyStreamedValues(f.IO.In); err != nil {
+					return err
+				}
+			}
 			return f.SwitchForUseFlag(cmd.Context())
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
@@ -64,7 +69,7 @@ lain), and carries your team's cluster configuration inside itself.`,
 	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "print more: every command lain runs and how it ended")
 	pf.BoolVar(&g.IgnoreLint, "ignore-lint", false, "skip lint and the update check (env LAIN_IGNORE_LINT)")
 	pf.BoolVar(&g.RemoteDocker, "remote-docker", false, "use the cluster's remote docker daemon (env LAIN_REMOTE_DOCKER)")
-	pf.StringArrayVarP(&g.Values, "values", "f", nil, "extra helm values `FILE` (repeatable)")
+	pf.StringArrayVarP(&g.Values, "values", "f", nil, "extra helm values `FILE` (repeatable; - or <(...) reads a pipe)")
 	pf.StringVar(&g.Use, "use", "", "switch to `CLUSTER` before running the command")
 	root.RegisterFlagCompletionFunc("use", completions.Clusters(f.ClusterSource))
 	pf.BoolVarP(&g.AutoPilot, "auto-pilot", "a", false, "fix what can be fixed without asking (build missing images, roll back stuck releases)")
@@ -133,6 +138,7 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) error {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	err := root.ExecuteContext(ctx)
+	f.Globals.CleanupValues()
 	helpCmd := "lain --help"
 	if c, _, ferr := root.Find(args); ferr == nil {
 		helpCmd = c.CommandPath() + " --help"

@@ -103,8 +103,10 @@ that has a problem or that the cluster refuses is kept in a private file
 func newCmdSecretApply(f *cmdutil.Factory, o *SecretOptions) *cobra.Command {
 	var file string
 	cmd := &cobra.Command{
-		Use:   "apply -f FILE",
-		Short: "Make the secret exactly FILE's content (the YAML lain secret show prints)",
+		Use: "apply -f FILE",
+		// -f is the Secret's content: never copied to a temporary file.
+		Annotations: map[string]string{cmdutil.ValuesOwnAnnotation: "yes"},
+		Short:       "Make the secret exactly FILE's content (the YAML lain secret show prints)",
 		Long: `Replace every file of <appname>-secret with those in FILE: the YAML that lain
 secret show prints, or a Kubernetes Secret manifest whose data is plain
 text (as the original lain wrote it). Files not in FILE are removed; lain

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -424,4 +425,34 @@ func TestDeployUnschedulableFailsFast(t *testing.T) {
 		t.Errorf("took %s: not fail-fast", time.Since(start))
 	}
 	wantIn(t, r.Stderr, "Unschedulable", "Insufficient cpu")
+}
+
+// Values given on a pipe reach helm whole: -f - (standard input) and a
+// named pipe, as the shell's <(...) gives. lain reads the values before
+// helm does, and a pipe gives its content to one reader only: helm got
+// nothing and the app deployed without them.
+func TestDeployValuesFromAPipe(t *testing.T) {
+	d := newDeployApp(t, "")
+	d.push("latest")
+	r := Lain(t, Cmd{Args: []string{"-f", "-", "deploy"}, Dir: d.dir, Home: d.home, Stdin: "deployments:\n  web:\n    replicaCount: 2\n"})
+	if r.Code != 0 {
+		t.Fatalf("deploy -f -: %s", r)
+	}
+	if got := MustKubectl(t, d.ns, "get", "deployment", d.name+"-web", "-o", "jsonpath={.spec.replicas}"); got != "2" {
+		t.Errorf("replicas after -f -: %q", got)
+	}
+	fifo := filepath.Join(t.TempDir(), "values")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.WriteString("deployments:\n  web:\n    replicaCount: 3\n")
+			f.Close()
+		}
+	}()
+	r = d.mustLain("-f", fifo, "template")
+	if !strings.Contains(r.Stdout, "replicas: 3\n") {
+		t.Errorf("template -f FIFO:\n%s", r.Stdout)
+	}
 }

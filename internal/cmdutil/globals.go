@@ -20,6 +20,8 @@ type Globals struct {
 	Use          string   // --use: switch to this cluster first
 	AutoPilot    bool     // -a: fix what can be fixed without asking
 	DryRun       bool     // print commands that change things instead of running them
+
+	valuesTmp string // where CopyStreamedValues put piped -f files
 }
 
 // Truthy reads a boolean environment variable the way shells and CI
