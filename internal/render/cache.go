@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/lain-cli/lain/internal/runner"
 )
 
 // Cache keeps the last few renders: helm template is a pure function of
@@ -42,6 +44,9 @@ func NewCache(dir, version string) *Cache { return &Cache{Dir: dir, Version: ver
 // key is the hex sha256 of every input of `helm <args>` run in dir; false
 // when one cannot be read (then nothing is cached).
 func (c *Cache) key(dir string, args []string) (string, bool) {
+	if (runner.Masker{}).Hides("helm", args) {
+		return "", false // a --set secret would be kept in the render on disk
+	}
 	h := sha256.New()
 	field := func(kind, v string) { fmt.Fprintf(h, "%s %d %s\n", kind, len(v), v) }
 	field("lain", c.Version)

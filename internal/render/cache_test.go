@@ -148,3 +148,27 @@ func TestRenderCacheOffWhenAnInputIsUnreadable(t *testing.T) {
 		}
 	}
 }
+
+// A render whose --set holds a secret is never kept on disk: the manifest
+// would hold the secret in the clear, long after the deploy.
+func TestRenderCacheKeepsNoSecret(t *testing.T) {
+	tg, rec, dir := cachedApp(t)
+	for i := 1; i <= 2; i++ {
+		if _, err := tg.Render(context.Background(), rec, "", "--set", "env.API_TOKEN=s3cr3t-value"); err != nil || helmRuns(rec) != i {
+			t.Fatal(err, rec)
+		}
+	}
+	filepath.WalkDir(filepath.Join(dir, "cache"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			t.Errorf("kept: %s", p)
+		}
+		return nil
+	})
+	// A plain --set is cached as before.
+	for i := 0; i < 2; i++ {
+		tg.Render(context.Background(), rec, "", "--set", "deployments.web.replicaCount=2")
+	}
+	if helmRuns(rec) != 3 {
+		t.Errorf("plain --set: %d helm runs, want 3", helmRuns(rec))
+	}
+}

@@ -52,6 +52,17 @@ func (m Masker) isSecretKey(k string) bool {
 // value is masked when printed): NPM_TOKEN, db.password, API_KEY...
 func SecretName(k string) bool { return Masker{}.isSecretKey(k) }
 
+// Hides reports whether the printed line of tool args masks anything: the
+// arguments hold a secret.
+func (m Masker) Hides(tool string, args []string) bool {
+	for _, sp := range m.spans(tool, args) {
+		if len(sp) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // span is a masked part of one argument: bytes [from, to). An empty span
 // still prints *** (an empty password is shown as hidden, not as absent).
 type span struct{ from, to int }
