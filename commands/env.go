@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -68,13 +67,9 @@ printed) and the next lain env edit resumes from it.`,
   lain env add DATABASE_URL="mysql://app@db/app" WORKERS=4`,
 			Args: cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				values := map[string][]byte{}
-				for _, a := range args {
-					k, v, ok := strings.Cut(a, "=")
-					if !ok || k == "" {
-						return clierr.Usage(fmt.Sprintf("%q is not NAME=VALUE", a), "lain env add NAME=VALUE...")
-					}
-					values[k] = []byte(v)
+				values, err := secretedit.ParsePairs(args)
+				if err != nil {
+					return clierr.Usage("the environment was not changed:\n  "+err.Error(), "lain env add NAME=VALUE...")
 				}
 				return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
 			},

@@ -85,12 +85,19 @@ that has a problem or that the cluster refuses is kept in a private file
 			Args: cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				values := map[string][]byte{}
+				from := map[string]string{}
 				for _, p := range args {
+					name := filepath.Base(p)
+					if first, twice := from[name]; twice {
+						// Both would be the file name: the second would silently replace the first.
+						return clierr.Usage(fmt.Sprintf("the secret was not changed: %s and %s would both be the file %s", first, p, name), "lain secret add one of them, then lain secret edit to add the other under its own name")
+					}
+					from[name] = p
 					b, err := os.ReadFile(p)
 					if err != nil {
 						return clierr.Usage(fmt.Sprintf("%s: %v", p, err), "check the path")
 					}
-					values[filepath.Base(p)] = b
+					values[name] = b
 				}
 				return o.WithSession(cmd.Context(), f, secretedit.Files, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
 			},

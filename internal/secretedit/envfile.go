@@ -114,3 +114,32 @@ func parseDotenv(name string, text []byte) (map[string][]byte, []string, error) 
 	}
 	return data, nil, nil
 }
+
+// ParsePairs reads the NAME=VALUE arguments of `lain env add`. An argument
+// that is not NAME=VALUE is named by its position, never quoted: it may be
+// a value typed without its name (env add DB_PASSWORD hunter2), and lain
+// never prints a value. A name given twice is refused, as in a .env file:
+// keeping the last one silently would drop the first.
+func ParsePairs(args []string) (map[string][]byte, error) {
+	values := map[string][]byte{}
+	at := map[string]int{}
+	var problems []string
+	for i, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("argument %d is not NAME=VALUE: it has no =", i+1))
+		case k == "":
+			problems = append(problems, fmt.Sprintf("argument %d is not NAME=VALUE: nothing before the =", i+1))
+		case at[k] != 0:
+			problems = append(problems, fmt.Sprintf("%s: given twice, as arguments %d and %d: keep one", k, at[k], i+1))
+		default:
+			at[k] = i + 1
+			values[k] = []byte(v)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n  "))
+	}
+	return values, nil
+}
