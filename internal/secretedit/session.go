@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/iostreams"
@@ -68,6 +70,13 @@ func (s *Session) currentOr(ctx context.Context, initial map[string][]byte) (*ku
 	sec = &kube.Secret{Name: s.name(), Data: initial}
 	s.say("%s does not exist on cluster %s yet: creating it (first use)", s.name(), s.Cluster)
 	if err := s.Kube.ApplySecret(ctx, sec); err != nil {
+		// Another lain (a teammate's, or a second env add) created it
+		// meanwhile: theirs is the one to read and change.
+		if strings.Contains(err.Error(), "(AlreadyExists)") {
+			if sec, gerr := s.Kube.GetSecret(ctx, s.name()); gerr == nil {
+				return sec, nil
+			}
+		}
 		return nil, s.clusterError("create", err)
 	}
 	if s.DryRun {
@@ -157,6 +166,16 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 			return err
 		}
 		return clierr.Of(clierr.InvalidInput, s.name()+" was not changed: the edit came back empty (even the header comment is gone); to remove every key, leave {} in the file",
+			s.resumeCommand(file))
+	}
+	if file != "" && len(edited) == 0 {
+		// An editor that truncated the file (or quit before writing a new
+		// one) must not empty a secret file: an empty file is written on
+		// purpose as NAME: "" in the whole edit.
+		if err := kept.Remove(); err != nil {
+			return err
+		}
+		return clierr.Of(clierr.InvalidInput, fmt.Sprintf("%s was not changed: %s came back empty; to make it an empty file on purpose, run lain %s edit and write %s: \"\"", s.name(), file, s.Kind.Command(), file),
 			s.resumeCommand(file))
 	}
 	var after map[string][]byte
@@ -323,11 +342,35 @@ func (s *Session) adviseIfNotDeployed(ctx context.Context) {
 	}
 }
 
-// Set adds or replaces keys (env add, addfile; secret add).
+// setAttempts bounds how often Set reads the Secret again after another
+// writer changed it between Set's read and its write.
+// Each lain that loses waits a random moment, so that several at once
+// (a script adding keys in parallel) finish one after the other.
+const setAttempts = 8
+
+// Set adds or replaces keys (env add, addfile; secret add). It only adds
+// to what the cluster holds, so when someone else changed the Secret
+// between the read and the write (409 Conflict), it reads theirs and adds
+// again: two env add run at once both keep their keys.
 func (s *Session) Set(ctx context.Context, values map[string][]byte) error {
 	if err := s.checkKeys(values); err != nil {
 		return err
 	}
+	for attempt := 1; ; attempt++ {
+		err := s.setOnce(ctx, values)
+		if attempt == setAttempts || !errors.Is(err, kube.ErrConflict) {
+			return err
+		}
+		s.say("%s changed on cluster %s meanwhile (someone else's change): reading it again to add to theirs", s.name(), s.Cluster)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(50+rand.IntN(100*attempt)) * time.Millisecond):
+		}
+	}
+}
+
+func (s *Session) setOnce(ctx context.Context, values map[string][]byte) error {
 	sec, err := s.currentOr(ctx, map[string][]byte{})
 	if err != nil {
 		return err

@@ -1,0 +1,32 @@
+package secretedit
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/lain-cli/lain/internal/clierr"
+	"github.com/lain-cli/lain/internal/kube"
+	"github.com/lain-cli/lain/internal/runner"
+)
+
+// secret edit NAME with an editor that truncates the file: the file keeps
+// its content on the cluster, and lain says how to empty it on purpose.
+func TestEditOneFileThatComesBackEmptyAppliesNothing(t *testing.T) {
+	e := newSession(t, `: > "$1"`)
+	e.s.Kind = Files
+	e.rec = &runner.Recorder{}
+	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":{"a.txt":"czNjcjN0"}}`, 0)
+	e.s.Kube = kube.New(e.rec)
+	err := e.s.Edit(context.Background(), "a.txt")
+	got := clierr.Format(err)
+	if err == nil || !strings.Contains(got, `hello-secret was not changed: a.txt came back empty; to make it an empty file on purpose, run lain secret edit and write a.txt: ""`) {
+		t.Fatal(got)
+	}
+	if e.sent(t) != nil || strings.Contains(got+e.err.String(), "s3cr3t") {
+		t.Fatalf("applied or printed: %s\n%s", e.rec, e.err)
+	}
+	if b, _ := KeptFor(e.s.KeptDir, "prod", "hello-secret", "a.txt").Load(); b != nil {
+		t.Error("an empty edit was kept")
+	}
+}
