@@ -12,7 +12,7 @@ import (
 // ParseEnvFile reads the variables of `lain env addfile`: a flat map in a
 // .yaml, .yml or .json file, else a .env file (KEY=VALUE lines, # comments,
 // optional export and quotes). Numbers and booleans of a map are taken as
-// written ("8080"), with a warning each. A variable without a value (null,
+// written ("8080"), with a warning each (that never repeats the value). A variable without a value (null,
 // ~) and a variable given twice are refused, with their lines: storing
 // "null", or silently keeping the last of two, would not be what the file
 // meant.
@@ -62,7 +62,7 @@ func parseEnvMap(name string, text []byte) (map[string][]byte, []string, error) 
 			data[key] = v
 			continue
 		case vn.Tag != "!!str":
-			warnings = append(warnings, fmt.Sprintf("%s:%d: %s: %s is a %s in the file; stored as the text %q", name, vn.Line, key, vn.Value, strings.TrimPrefix(vn.ShortTag(), "!!"), vn.Value))
+			warnings = append(warnings, fmt.Sprintf("%s:%d: %s: is %s in the file; stored as the text written there", name, vn.Line, key, yamlType(vn)))
 		}
 		data[key] = []byte(vn.Value)
 	}

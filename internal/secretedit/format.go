@@ -325,8 +325,21 @@ func stringValue(n *yaml.Node, key string) ([]byte, string) {
 		return nil, fmt.Sprintf(`has no value: write %s: "" for an empty one`, key)
 	}
 	// A number or true/false: a Secret holds text, and YAML would change
-	// 010 into 8 or yes into true on the way.
-	return nil, fmt.Sprintf("must be a string, got %s (%s): quote it: %s: %q", n.Value, strings.TrimPrefix(n.ShortTag(), "!!"), key, n.Value)
+	// 010 into 8 or yes into true on the way. The value is not repeated: a
+	// PIN or a numeric key is as secret as any other value.
+	return nil, fmt.Sprintf(`must be a string, got %s: put the value in quotes (%s: "...")`, yamlType(n), key)
+}
+
+// yamlType names the type YAML read a plain scalar as, without its value.
+func yamlType(n *yaml.Node) string {
+	switch tag := strings.TrimPrefix(n.ShortTag(), "!!"); tag {
+	case "int", "float":
+		return "a number (" + tag + ")"
+	case "bool":
+		return "true/false (bool)"
+	default:
+		return "a " + tag
+	}
 }
 
 // Diff lists the keys that differ between before and after.
