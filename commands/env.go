@@ -85,8 +85,9 @@ func newCmdEnvAddfile(f *cmdutil.Factory, o *EnvOptions) *cobra.Command {
 		Use:   "addfile FILE",
 		Short: "Set the environment variables of a .env, YAML or JSON file",
 		Long: `Set the variables of FILE: a flat map in a .yaml, .yml or .json file, or
-KEY=VALUE lines (a .env file). Variables not in FILE stay, unless
---overwrite: then the environment becomes exactly FILE's.`,
+KEY=VALUE lines (a .env file: export and quotes allowed; # starts a
+comment, on its own line or after a value). Variables not in FILE stay,
+unless --overwrite: then the environment becomes exactly FILE's.`,
 		Example: `  lain env addfile prod.env
   lain env addfile env.yaml --overwrite`,
 		Args: cobra.ExactArgs(1),

@@ -10,8 +10,8 @@ import (
 )
 
 // ParseEnvFile reads the variables of `lain env addfile`: a flat map in a
-// .yaml, .yml or .json file, else a .env file (KEY=VALUE lines, # comments,
-// optional export and quotes). Numbers and booleans of a map are taken as
+// .yaml, .yml or .json file, else a .env file (KEY=VALUE lines, # comments
+// on their own line or after a value, optional export and quotes). Numbers and booleans of a map are taken as
 // written ("8080"), with a warning each (that never repeats the value). A variable without a value (null,
 // ~) and a variable given twice are refused, with their lines: storing
 // "null", or silently keeping the last of two, would not be what the file
@@ -86,7 +86,7 @@ func twice(name, key string, first, again int) string {
 func parseDotenv(name string, text []byte) (map[string][]byte, []string, error) {
 	data := map[string][]byte{}
 	seen := map[string]int{}
-	var problems []string
+	var problems, warnings []string
 	for i, line := range strings.Split(string(text), "\n") {
 		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -103,16 +103,38 @@ func parseDotenv(name string, text []byte) (map[string][]byte, []string, error) 
 			continue
 		}
 		seen[key] = i + 1
-		value = strings.TrimSpace(value)
-		if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0] {
-			value = value[1 : len(value)-1]
+		value, comment := dotenvValue(strings.TrimSpace(value))
+		if comment {
+			warnings = append(warnings, fmt.Sprintf("%s:%d: %s: what follows \" #\" is taken as a comment, not part of the value (quote the value to keep it)", name, i+1, key))
 		}
 		data[key] = []byte(value)
 	}
 	if len(problems) > 0 {
 		return nil, nil, errors.New(strings.Join(problems, "\n"))
 	}
-	return data, nil, nil
+	return data, warnings, nil
+}
+
+// dotenvValue is the value of a .env line after its =: the text inside
+// quotes ("a b" or 'a b'), else the text before " #" (a comment, as
+// dotenv tools read it). A quoted value followed by a comment is its quoted
+// text: storing `"pw" # prod` with its quotes would be a wrong value.
+// comment reports an unquoted value cut at " #", for a warning.
+func dotenvValue(v string) (value string, comment bool) {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
+		if end := strings.LastIndexByte(v, v[0]); end > 0 {
+			rest := strings.TrimSpace(v[end+1:])
+			if rest == "" || strings.HasPrefix(rest, "#") {
+				return v[1:end], false
+			}
+		}
+	}
+	for _, sep := range []string{" #", "\t#"} {
+		if i := strings.Index(v, sep); i >= 0 {
+			return strings.TrimSpace(v[:i]), true
+		}
+	}
+	return v, false
 }
 
 // ParsePairs reads the NAME=VALUE arguments of `lain env add`. An argument

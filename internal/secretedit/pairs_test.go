@@ -39,3 +39,22 @@ func FuzzParsePairs(f *testing.F) {
 		}
 	})
 }
+
+// .env lines with a comment after the value: the value is what is quoted,
+// or what comes before " #" (with a warning that names the line only).
+func TestDotenvCommentAfterAValue(t *testing.T) {
+	text := "A=\"q=x\" # prod\nB='it s' #x\nC=plain # note\nD=a#b\nE=\"a # b\"\nF=\"unclosed # c\nG=\"x\"y\n"
+	d, warnings, err := ParseEnvFile("prod.env", []byte(text))
+	want := map[string]string{"A": "q=x", "B": "it s", "C": "plain", "D": "a#b", "E": "a # b", "F": `"unclosed`, "G": `"x"y`}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range want {
+		if string(d[k]) != v {
+			t.Errorf("%s = %q, want %q", k, d[k], v)
+		}
+	}
+	if strings.Join(warnings, "|") != `prod.env:3: C: what follows " #" is taken as a comment, not part of the value (quote the value to keep it)|prod.env:6: F: what follows " #" is taken as a comment, not part of the value (quote the value to keep it)` {
+		t.Errorf("warnings %q", warnings)
+	}
+}
