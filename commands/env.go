@@ -100,6 +100,11 @@ unless --overwrite: then the environment becomes exactly FILE's.`,
 			if err != nil {
 				return clierr.Usage(err.Error(), "fix the file, then run the command again")
 			}
+			if overwrite && len(values) == 0 {
+				// An empty file (a redirect that failed) would remove every variable.
+				return clierr.Usage(args[0]+" has no variables: with --overwrite it would remove every variable; the environment was not changed",
+					"lain env edit   # to remove them all on purpose, leave {} in the editor")
+			}
 			return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error {
 				for _, w := range warnings {
 					fmt.Fprintln(o.IO.ErrOut, "warning: "+w)

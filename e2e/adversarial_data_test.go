@@ -137,3 +137,27 @@ func TestAdversarialTemplateOnlyKeepsEdits(t *testing.T) {
 	// The chart still renders: helm ignores the backup.
 	a.must("lint")
 }
+
+// lain secret show > secret.yaml failed (empty file), then apply -f, or
+// env addfile --overwrite of an empty .env: refused, nothing removed.
+func TestAdversarialEmptyFileRemovesNothing(t *testing.T) {
+	a := newLiveApp(t, "")
+	dir := t.TempDir()
+	WriteFiles(t, dir, map[string]string{"key.pem": "k", "secret.yaml": "", "prod.env": "# nothing yet\n"})
+	a.must("secret", "add", filepath.Join(dir, "key.pem"))
+	a.must("env", "add", "A=1")
+	r := a.lain("secret", "apply", "-f", filepath.Join(dir, "secret.yaml"))
+	if r.Code != 2 || !strings.Contains(r.Stderr, "has no YAML at all") {
+		t.Errorf("secret apply -f empty: %s", r)
+	}
+	r = a.lain("env", "addfile", "--overwrite", filepath.Join(dir, "prod.env"))
+	if r.Code != 2 || !strings.Contains(r.Stderr, "has no variables: with --overwrite it would remove every variable") {
+		t.Errorf("env addfile --overwrite empty: %s", r)
+	}
+	if got := secretData(t, a.ns, "hello-secret"); got["key.pem"] != "k" {
+		t.Errorf("hello-secret: %v", got)
+	}
+	if got := secretData(t, a.ns, "hello-env"); got["A"] != "1" {
+		t.Errorf("hello-env: %v", got)
+	}
+}

@@ -272,10 +272,17 @@ func keyOf(kn *yaml.Node) (string, string) {
 // ParseSecretFile reads what `lain secret apply -f` is given: the map that
 // `lain secret show` prints, or a Kubernetes Secret manifest whose data
 // (and stringData) hold plain text, as the original lain wrote them.
+//
+// A file with no YAML in it at all is refused: it is what `lain secret show
+// > secret.yaml` leaves when show failed, and applying it would remove every
+// file. `{}` empties the Secret on purpose.
 func (k Kind) ParseSecretFile(name string, text []byte) (map[string][]byte, []string) {
 	root, problem := parseRoot(name, text)
 	if problem != "" {
 		return nil, []string{problem}
+	}
+	if root == nil {
+		return nil, []string{name + ": has no YAML at all (is it the output of a lain secret show that failed?); to remove every file on purpose, write {} in it"}
 	}
 	if root == nil || root.Kind != yaml.MappingNode || mapValue(root, "kind") == nil || mapValue(root, "kind").Value != "Secret" {
 		return k.ParseNode(name, root, nil)

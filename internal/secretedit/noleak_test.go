@@ -56,3 +56,16 @@ func TestEditProblemsNeverQuoteAValue(t *testing.T) {
 		}
 	}
 }
+
+// secret apply -f of a file with no YAML (a failed lain secret show >
+// secret.yaml) is refused; {} empties the Secret on purpose.
+func TestApplyOfAnEmptyFileIsRefused(t *testing.T) {
+	for _, text := range []string{"", "\n\n", "# just a comment\n", "---\n"} {
+		if d, problems := Files.ParseSecretFile("secret.yaml", []byte(text)); d != nil || len(problems) != 1 || !strings.Contains(problems[0], "secret.yaml: has no YAML at all") {
+			t.Errorf("%q: %q %q", text, d, problems)
+		}
+	}
+	if d, problems := Files.ParseSecretFile("secret.yaml", []byte("{}\n")); problems != nil || d == nil || len(d) != 0 {
+		t.Errorf("{}: %q %q", d, problems)
+	}
+}
