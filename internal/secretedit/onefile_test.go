@@ -2,6 +2,7 @@ package secretedit
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -28,5 +29,27 @@ func TestEditOneFileThatComesBackEmptyAppliesNothing(t *testing.T) {
 	}
 	if b, _ := KeptFor(e.s.KeptDir, "prod", "hello-secret", "a.txt").Load(); b != nil {
 		t.Error("an empty edit was kept")
+	}
+}
+
+// An editor that fails twice: the leftovers of the first stay beside those
+// of the second.
+func TestEditorFailingTwiceKeepsBothLeftovers(t *testing.T) {
+	var dir string
+	for i, word := range []string{"first", "second"} {
+		e := newSession(t, `echo '`+word+`-work' >> "$1"; exit 1`)
+		if i == 0 {
+			dir = e.s.KeptDir
+		}
+		e.s.KeptDir = dir
+		if err := e.s.Edit(context.Background(), ""); err == nil {
+			t.Fatal("applied")
+		}
+	}
+	kept := KeptFor(dir, "prod", "hello-env", "")
+	for p, word := range map[string]string{kept.Path + ".unfinished": "first-work", kept.Path + ".unfinished-2": "second-work"} {
+		if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), word) {
+			t.Errorf("%s: %q %v", p, b, err)
+		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -203,7 +205,7 @@ func (s *Session) editorFailed(kept Kept, opened []byte, err error) error {
 	why := "the editor did not finish (" + oneLine(err) + ")"
 	left, lerr := kept.Load()
 	if lerr == nil && left != nil && !bytes.Equal(left, opened) {
-		aside := Kept{Path: kept.Path + ".unfinished"}
+		aside := unfinished(kept)
 		if aside.Save(left) == nil {
 			why += "; what it left is in " + aside.Path + ", not applied"
 		}
@@ -212,6 +214,19 @@ func (s *Session) editorFailed(kept Kept, opened []byte, err error) error {
 		return serr
 	}
 	return s.keptError(kept, why, err)
+}
+
+// unfinished is where an editor's leftovers are kept: kept.unfinished, or
+// .unfinished-2, -3... when an earlier one is still there (an editor that
+// failed twice must not replace the first leftovers with the second).
+func unfinished(kept Kept) Kept {
+	p := kept.Path + ".unfinished"
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return Kept{Path: p}
+		}
+		p = fmt.Sprintf("%s.unfinished-%d", kept.Path, n)
+	}
 }
 
 func (s *Session) resumeCommand(file string) string {
