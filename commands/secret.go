@@ -62,7 +62,8 @@ is created when missing) in $EDITOR (else $VISUAL, else vi; notepad on
 Windows). When you close it, lain checks it, shows which files are added,
 changed and removed, asks to confirm on a terminal, and applies. An edit
 that has a problem or that the cluster refuses is kept in a private file
-(its path is printed) and the next edit resumes from it.`,
+(its path is printed) and the next edit resumes from it. A file that is
+not text (a keystore) is never opened: lain secret add its new version.`,
 			Example: `  lain secret edit
   lain secret edit config.json`,
 			Args:              cobra.MaximumNArgs(1),

@@ -53,3 +53,19 @@ func TestEditorFailingTwiceKeepsBothLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// secret edit NAME of a binary file (a keystore) never opens the editor.
+func TestEditOneBinaryFileIsRefused(t *testing.T) {
+	e := newSession(t, `echo opened > "$1.opened"`)
+	e.s.Kind = Files
+	e.rec = &runner.Recorder{}
+	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":{"k.p12":"MIIC/wD+"}}`, 0)
+	e.s.Kube = kube.New(e.rec)
+	err := e.s.Edit(context.Background(), "k.p12")
+	if got := clierr.Format(err); clierr.Code(err) != clierr.ExitUsage || !strings.Contains(got, "k.p12 is binary") || !strings.Contains(got, "next: lain secret show k.p12 > k.p12") {
+		t.Fatal(got)
+	}
+	if e.sent(t) != nil {
+		t.Fatal("applied")
+	}
+}

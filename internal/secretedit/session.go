@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/iostreams"
@@ -145,6 +146,12 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		s.say("resuming your edit that was not applied, kept in %s\n  (delete that file to start again from the cluster's %s)", kept.Path, s.name())
 	} else if file != "" {
 		text = sec.Data[file]
+		if !utf8.Valid(text) {
+			// A text editor changes bytes it cannot show (and adds a final
+			// newline): saved unchanged, a key or keystore would break.
+			return clierr.Usage(fmt.Sprintf("%s: %s is binary, not text an editor can change safely; %s was not changed", s.name(), file, s.name()),
+				"lain secret show "+file+" > "+file+"   # change it with its own tool, then: lain secret add "+file)
+		}
 	} else {
 		text = []byte(s.Kind.Header(s.App, s.Cluster))
 		if len(sec.Data) > 0 {
