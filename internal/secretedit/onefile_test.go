@@ -69,3 +69,19 @@ func TestEditOneBinaryFileIsRefused(t *testing.T) {
 		t.Fatal("applied")
 	}
 }
+
+// secret edit token saved unchanged in an editor that ends files with a
+// newline: the token stays as it was.
+func TestEditOneFileOnlyGainingAFinalNewlineIsNoChange(t *testing.T) {
+	e := newSession(t, `echo >> "$1"`)
+	e.s.Kind = Files
+	e.rec = &runner.Recorder{}
+	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":{"token":"czNjcjN0"}}`, 0)
+	e.s.Kube = kube.New(e.rec)
+	if err := e.s.Edit(context.Background(), "token"); err != nil {
+		t.Fatal(err)
+	}
+	if e.sent(t) != nil || !strings.Contains(e.err.String(), "token only gained a final newline (editors add one on save): not applied") || !strings.Contains(e.err.String(), "hello-secret: no change, nothing applied") {
+		t.Fatalf("%s\n%s", e.rec, e.err)
+	}
+}

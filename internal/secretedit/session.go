@@ -187,6 +187,12 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		return clierr.Of(clierr.InvalidInput, fmt.Sprintf("%s was not changed: %s came back empty; to make it an empty file on purpose, run lain %s edit and write %s: \"\"", s.name(), file, s.Kind.Command(), file),
 			s.resumeCommand(file))
 	}
+	if old, had := sec.Data[file]; file != "" && had && onlyFinalNewlineAdded(old, edited) {
+		// vi and most editors end a file they save with a newline: a token
+		// saved unchanged would gain one, and an app comparing it break.
+		s.say("%s: %s only gained a final newline (editors add one on save): not applied; to add it on purpose, lain %s edit and write it in the YAML", s.name(), file, s.Kind.Command())
+		edited = old
+	}
 	var after map[string][]byte
 	if file != "" {
 		after = copyData(sec.Data)
@@ -221,6 +227,15 @@ func (s *Session) editorFailed(kept Kept, opened []byte, err error) error {
 		return serr
 	}
 	return s.keptError(kept, why, err)
+}
+
+// onlyFinalNewlineAdded reports an edit that is old plus a line ending.
+func onlyFinalNewlineAdded(old, edited []byte) bool {
+	if len(old) == 0 || bytes.HasSuffix(old, []byte("\n")) {
+		return false
+	}
+	rest, ok := bytes.CutPrefix(edited, old)
+	return ok && (string(rest) == "\n" || string(rest) == "\r\n")
 }
 
 // unfinished is where an editor's leftovers are kept: kept.unfinished, or
