@@ -14,11 +14,7 @@ import (
 // secret edit NAME with an editor that truncates the file: the file keeps
 // its content on the cluster, and lain says how to empty it on purpose.
 func TestEditOneFileThatComesBackEmptyAppliesNothing(t *testing.T) {
-	e := newSession(t, `: > "$1"`)
-	e.s.Kind = Files
-	e.rec = &runner.Recorder{}
-	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":{"a.txt":"czNjcjN0"}}`, 0)
-	e.s.Kube = kube.New(e.rec)
+	e := newFilesSession(t, `: > "$1"`, `{"a.txt":"czNjcjN0"}`)
 	err := e.s.Edit(context.Background(), "a.txt")
 	got := clierr.Format(err)
 	if err == nil || !strings.Contains(got, `hello-secret was not changed: a.txt came back empty; to make it an empty file on purpose, run lain secret edit and write a.txt: ""`) {
@@ -56,11 +52,7 @@ func TestEditorFailingTwiceKeepsBothLeftovers(t *testing.T) {
 
 // secret edit NAME of a binary file (a keystore) never opens the editor.
 func TestEditOneBinaryFileIsRefused(t *testing.T) {
-	e := newSession(t, `echo opened > "$1.opened"`)
-	e.s.Kind = Files
-	e.rec = &runner.Recorder{}
-	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":{"k.p12":"MIIC/wD+"}}`, 0)
-	e.s.Kube = kube.New(e.rec)
+	e := newFilesSession(t, `echo opened > "$1.opened"`, `{"k.p12":"MIIC/wD+"}`)
 	err := e.s.Edit(context.Background(), "k.p12")
 	if got := clierr.Format(err); clierr.Code(err) != clierr.ExitUsage || !strings.Contains(got, "k.p12 is binary") || !strings.Contains(got, "next: lain secret show k.p12 > k.p12") {
 		t.Fatal(got)
@@ -73,15 +65,23 @@ func TestEditOneBinaryFileIsRefused(t *testing.T) {
 // secret edit token saved unchanged in an editor that ends files with a
 // newline: the token stays as it was.
 func TestEditOneFileOnlyGainingAFinalNewlineIsNoChange(t *testing.T) {
-	e := newSession(t, `echo >> "$1"`)
-	e.s.Kind = Files
-	e.rec = &runner.Recorder{}
-	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":{"token":"czNjcjN0"}}`, 0)
-	e.s.Kube = kube.New(e.rec)
+	e := newFilesSession(t, `echo >> "$1"`, `{"token":"czNjcjN0"}`)
 	if err := e.s.Edit(context.Background(), "token"); err != nil {
 		t.Fatal(err)
 	}
 	if e.sent(t) != nil || !strings.Contains(e.err.String(), "token only gained a final newline (editors add one on save): not applied") || !strings.Contains(e.err.String(), "hello-secret: no change, nothing applied") {
 		t.Fatalf("%s\n%s", e.rec, e.err)
 	}
+}
+
+// newFilesSession is newSession on hello-secret holding data (the JSON
+// "data" map of kubectl get, base64 values).
+func newFilesSession(t *testing.T, script, data string) *sessionEnv {
+	t.Helper()
+	e := newSession(t, script)
+	e.s.Kind = Files
+	e.rec = &runner.Recorder{}
+	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":`+data+`}`, 0)
+	e.s.Kube = kube.New(e.rec)
+	return e
 }
