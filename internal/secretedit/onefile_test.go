@@ -3,6 +3,7 @@ package secretedit
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -84,4 +85,35 @@ func newFilesSession(t *testing.T, script, data string) *sessionEnv {
 	e.rec.On("kubectl get secret hello-secret -o json", `{"metadata":{"name":"hello-secret","resourceVersion":"7"},"data":`+data+`}`, 0)
 	e.s.Kube = kube.New(e.rec)
 	return e
+}
+
+// A kept edit resumed after someone else changed the Secret: lain warns
+// that saving replaces their change.
+func TestResumingAfterTheSecretChangedWarns(t *testing.T) {
+	e := newSession(t, `echo 'BROKEN: [' >> "$1"`)
+	if err := e.s.Edit(context.Background(), ""); err == nil {
+		t.Fatal("applied a broken edit")
+	}
+	same := newSession(t, "true") // resumed, same version: no warning
+	same.s.KeptDir = e.s.KeptDir
+	if err := same.s.Edit(context.Background(), ""); err == nil || strings.Contains(same.err.String(), "warning") {
+		t.Fatalf("%v\n%s", err, same.err)
+	}
+	e2 := newSession(t, `sed -i 's/^BROKEN: \[/BROKEN: "ok"/' "$1"`)
+	e2.s.KeptDir = e.s.KeptDir
+	e2.rec = &runner.Recorder{}
+	e2.rec.On("kubectl get secret hello-env -o json", strings.Replace(helloEnv, `"42"`, `"43"`, 1), 0)
+	e2.s.Kube = kube.New(e2.rec)
+	if err := e2.s.Edit(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e2.err.String(), "warning: hello-env changed on cluster prod since your edit was kept (someone else's change)") {
+		t.Fatal(e2.err.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(e.s.KeptDir, "prod", "*")); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	if left, _ := filepath.Glob(filepath.Join(e.s.KeptDir, "prod", ".*")); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
 }

@@ -142,8 +142,12 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
+	base := kept.base()
 	if text != nil {
 		s.say("resuming your edit that was not applied, kept in %s\n  (delete that file to start again from the cluster's %s)", kept.Path, s.name())
+		if was, _ := base.Load(); was != nil && string(was) != sec.ResourceVersion {
+			s.say("warning: %s changed on cluster %s since your edit was kept (someone else's change): what you save replaces theirs; check the keys listed before it is applied", s.name(), s.Cluster)
+		}
 	} else if file != "" {
 		text = sec.Data[file]
 		if !utf8.Valid(text) {
@@ -159,6 +163,9 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		}
 	}
 	if err := kept.Save(text); err != nil {
+		return err
+	}
+	if err := base.Save([]byte(sec.ResourceVersion)); err != nil {
 		return err
 	}
 	if err := runEditor(ctx, s.Runner, s.Editor, kept.Path, s.IO.In); err != nil {
