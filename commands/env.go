@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -68,13 +67,9 @@ printed) and the next lain env edit resumes from it.`,
   lain env add DATABASE_URL="mysql://app@db/app" WORKERS=4`,
 			Args: cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				values := map[string][]byte{}
-				for _, a := range args {
-					k, v, ok := strings.Cut(a, "=")
-					if !ok || k == "" {
-						return clierr.Usage(fmt.Sprintf("%q is not NAME=VALUE", a), "lain env add NAME=VALUE...")
-					}
-					values[k] = []byte(v)
+				values, err := secretedit.ParsePairs(args)
+				if err != nil {
+					return clierr.Usage("the environment was not changed:\n  "+err.Error(), "lain env add NAME=VALUE...")
 				}
 				return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
 			},
@@ -90,8 +85,9 @@ func newCmdEnvAddfile(f *cmdutil.Factory, o *EnvOptions) *cobra.Command {
 		Use:   "addfile FILE",
 		Short: "Set the environment variables of a .env, YAML or JSON file",
 		Long: `Set the variables of FILE: a flat map in a .yaml, .yml or .json file, or
-KEY=VALUE lines (a .env file). Variables not in FILE stay, unless
---overwrite: then the environment becomes exactly FILE's.`,
+KEY=VALUE lines (a .env file: export and quotes allowed; # starts a
+comment, on its own line or after a value). Variables not in FILE stay,
+unless --overwrite: then the environment becomes exactly FILE's.`,
 		Example: `  lain env addfile prod.env
   lain env addfile env.yaml --overwrite`,
 		Args: cobra.ExactArgs(1),
@@ -103,6 +99,11 @@ KEY=VALUE lines (a .env file). Variables not in FILE stay, unless
 			values, warnings, err := secretedit.ParseEnvFile(args[0], text)
 			if err != nil {
 				return clierr.Usage(err.Error(), "fix the file, then run the command again")
+			}
+			if overwrite && len(values) == 0 {
+				// An empty file (a redirect that failed) would remove every variable.
+				return clierr.Usage(args[0]+" has no variables: with --overwrite it would remove every variable; the environment was not changed",
+					"lain env edit   # to remove them all on purpose, leave {} in the editor")
 			}
 			return o.WithSession(cmd.Context(), f, secretedit.Env, func(s *secretedit.Session) error {
 				for _, w := range warnings {

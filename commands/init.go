@@ -280,7 +280,8 @@ func writeChart(o *InitOptions, chartDir, appname string, hadValues bool, values
 	if err != nil {
 		return err
 	}
-	if _, err := chart.WriteTemplates(chartDir, appname); err != nil {
+	written, err := chart.UpgradeTemplates(chartDir, appname, now)
+	if err != nil {
 		return err
 	}
 	if len(retired) > 0 {
@@ -291,6 +292,9 @@ func writeChart(o *InitOptions, chartDir, appname string, hadValues bool, values
 		fmt.Fprintf(w, "chart/ templates are already those of chart %s\n", chart.Version)
 	default:
 		fmt.Fprintf(w, "wrote lain's chart %s into chart/: %s\n", chart.Version, describeChanges(changes))
+	}
+	if kept := backups(written, chart.RetireDir(now)); len(kept) > 0 {
+		fmt.Fprintf(w, "kept the files it replaced, with any edits of yours, in chart/%s/: %s (delete that directory once you have checked)\n", chart.RetireDir(now), strings.Join(kept, ", "))
 	}
 	switch {
 	case values != nil:
@@ -331,6 +335,18 @@ func adviseModeline(w io.Writer, path string) {
 
 // describeChanges says what a write did: how many files it created, and
 // which it replaced (the interesting part of an upgrade).
+// backups lists the files UpgradeTemplates kept in dir before replacing
+// them, by their names there.
+func backups(cs []chart.Change, dir string) []string {
+	var out []string
+	for _, c := range cs {
+		if c.Backup != "" {
+			out = append(out, strings.TrimPrefix(c.Backup, dir+"/"))
+		}
+	}
+	return out
+}
+
 func describeChanges(cs []chart.Change) string {
 	var created int
 	var updated []string

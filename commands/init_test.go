@@ -353,13 +353,21 @@ func TestTemplateOnlyNeverTouchesValues(t *testing.T) {
 	if e.read(t, "chart/values.yaml") != ownValues || e.read(t, "chart/values-prod.yaml") != "x: 1\n" || e.read(t, "chart/templates/mine.yaml") != "# mine\n" {
 		t.Fatal("a file of the user's changed")
 	}
-	if matches, _ := filepath.Glob(filepath.Join(e.dir, "chart", "*backup*")); len(matches) != 0 {
+	if matches, _ := filepath.Glob(filepath.Join(e.dir, "chart", "values*backup*")); len(matches) != 0 {
 		t.Fatalf("backups: %v", matches)
 	}
 	if v, _ := chart.InstalledVersion(filepath.Join(e.dir, "chart")); v != chart.Version {
 		t.Fatal(v)
 	}
 	if !strings.Contains(e.errOut.String(), "; updated Chart.yaml, templates/hpa.yaml\n") {
+		t.Error(e.errOut.String())
+	}
+	// The replaced hpa.yaml may hold the user's edits: kept, and named.
+	backup := chart.RetireDir(testNow)
+	if e.read(t, "chart/"+backup+"/hpa.yaml") != "# old\n" || !strings.Contains(e.read(t, "chart/"+backup+"/Chart.yaml"), "version: 0.9.0") {
+		t.Error("the replaced files were not kept")
+	}
+	if !strings.Contains(e.errOut.String(), "kept the files it replaced, with any edits of yours, in chart/"+backup+"/: Chart.yaml, hpa.yaml (delete") {
 		t.Error(e.errOut.String())
 	}
 	// values.yaml has no schema line: lain says how to add it, and does not.

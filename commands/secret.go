@@ -62,7 +62,8 @@ is created when missing) in $EDITOR (else $VISUAL, else vi; notepad on
 Windows). When you close it, lain checks it, shows which files are added,
 changed and removed, asks to confirm on a terminal, and applies. An edit
 that has a problem or that the cluster refuses is kept in a private file
-(its path is printed) and the next edit resumes from it.`,
+(its path is printed) and the next edit resumes from it. A file that is
+not text (a keystore) is never opened: lain secret add its new version.`,
 			Example: `  lain secret edit
   lain secret edit config.json`,
 			Args:              cobra.MaximumNArgs(1),
@@ -85,12 +86,19 @@ that has a problem or that the cluster refuses is kept in a private file
 			Args: cobra.MinimumNArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				values := map[string][]byte{}
+				from := map[string]string{}
 				for _, p := range args {
+					name := filepath.Base(p)
+					if first, twice := from[name]; twice {
+						// Both would be the file name: the second would silently replace the first.
+						return clierr.Usage(fmt.Sprintf("the secret was not changed: %s and %s would both be the file %s", first, p, name), "lain secret add one of them, then lain secret edit to add the other under its own name")
+					}
+					from[name] = p
 					b, err := os.ReadFile(p)
 					if err != nil {
 						return clierr.Usage(fmt.Sprintf("%s: %v", p, err), "check the path")
 					}
-					values[filepath.Base(p)] = b
+					values[name] = b
 				}
 				return o.WithSession(cmd.Context(), f, secretedit.Files, func(s *secretedit.Session) error { return s.Set(cmd.Context(), values) })
 			},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -24,6 +25,7 @@ var ErrValuesExist = errors.New("chart/values.yaml exists")
 type Change struct {
 	Path    string // relative to chart/, slash-separated
 	Created bool   // false: an existing file was replaced
+	Backup  string // where the replaced file was kept, relative to chart/
 }
 
 // Plan lists what WriteTemplates would change, without writing: files
@@ -47,15 +49,38 @@ func Plan(chartDir, appname string) ([]Change, error) {
 
 // WriteTemplates writes Chart.yaml, .helmignore and the templates into
 // chartDir (creating it), each atomically, and returns what changed. Files
-// of the user's own (other templates, values*.yaml) are left alone.
+// of the user's own (other templates, values*.yaml) are left alone. A file
+// it replaces may hold the user's edits (a tweaked deployments.yaml): it is
+// first copied into chartDir/RetireDir(time.Now()); see UpgradeTemplates.
 func WriteTemplates(chartDir, appname string) ([]Change, error) {
+	return UpgradeTemplates(chartDir, appname, time.Now())
+}
+
+// UpgradeTemplates is WriteTemplates keeping each file it replaces in
+// chartDir/RetireDir(now) first (templates/ dropped from its path, as
+// RetireOriginal does): killed at any moment, every file is either
+// untouched or in the backup.
+func UpgradeTemplates(chartDir, appname string, now time.Time) ([]Change, error) {
+	backupDir := RetireDir(now)
 	changes, err := Plan(chartDir, appname)
 	if err != nil {
 		return nil, err
 	}
 	files := Files(appname)
-	for _, c := range changes {
-		if err := WriteAtomic(filepath.Join(chartDir, filepath.FromSlash(c.Path)), files[c.Path], 0o644); err != nil {
+	for i, c := range changes {
+		p := filepath.Join(chartDir, filepath.FromSlash(c.Path))
+		if !c.Created {
+			old, err := os.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			b := filepath.Join(backupDir, filepath.FromSlash(strings.TrimPrefix(c.Path, "templates/")))
+			if err := WriteAtomic(filepath.Join(chartDir, b), old, 0o644); err != nil {
+				return nil, fmt.Errorf("keeping a backup of chart/%s: %w", c.Path, err)
+			}
+			changes[i].Backup = filepath.ToSlash(b)
+		}
+		if err := WriteAtomic(p, files[c.Path], 0o644); err != nil {
 			return nil, err
 		}
 	}

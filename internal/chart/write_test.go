@@ -147,3 +147,34 @@ func TestStarterValuesIsValidYAMLWithAnswers(t *testing.T) {
 		t.Fatalf("%+v\n%s", v, out)
 	}
 }
+
+// A template the user edited is replaced only after a copy of it is kept;
+// a run with nothing to replace makes no backup.
+func TestUpgradeTemplatesKeepsWhatItReplaces(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC)
+	os.MkdirAll(filepath.Join(dir, "templates"), 0o755)
+	os.WriteFile(filepath.Join(dir, "templates", "deployments.yaml"), []byte("# my tweak\n"), 0o644)
+	changes, err := UpgradeTemplates(dir, "shop", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, c := range changes {
+		if c.Backup != "" {
+			kept = append(kept, c.Backup)
+		}
+	}
+	if strings.Join(kept, ",") != RetireDir(now)+"/deployments.yaml" {
+		t.Fatalf("backups %v", kept)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, RetireDir(now), "deployments.yaml")); string(b) != "# my tweak\n" {
+		t.Fatalf("backup holds %q", b)
+	}
+	if again, _ := UpgradeTemplates(dir, "shop", now.Add(time.Hour)); len(again) != 0 {
+		t.Fatalf("rewrote %v", again)
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(dir, "templates.backup-*")); len(dirs) != 1 {
+		t.Fatalf("backup dirs %v", dirs)
+	}
+}

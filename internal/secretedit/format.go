@@ -272,10 +272,17 @@ func keyOf(kn *yaml.Node) (string, string) {
 // ParseSecretFile reads what `lain secret apply -f` is given: the map that
 // `lain secret show` prints, or a Kubernetes Secret manifest whose data
 // (and stringData) hold plain text, as the original lain wrote them.
+//
+// A file with no YAML in it at all is refused: it is what `lain secret show
+// > secret.yaml` leaves when show failed, and applying it would remove every
+// file. `{}` empties the Secret on purpose.
 func (k Kind) ParseSecretFile(name string, text []byte) (map[string][]byte, []string) {
 	root, problem := parseRoot(name, text)
 	if problem != "" {
 		return nil, []string{problem}
+	}
+	if root == nil {
+		return nil, []string{name + ": has no YAML at all (is it the output of a lain secret show that failed?); to remove every file on purpose, write {} in it"}
 	}
 	if root == nil || root.Kind != yaml.MappingNode || mapValue(root, "kind") == nil || mapValue(root, "kind").Value != "Secret" {
 		return k.ParseNode(name, root, nil)
@@ -325,8 +332,21 @@ func stringValue(n *yaml.Node, key string) ([]byte, string) {
 		return nil, fmt.Sprintf(`has no value: write %s: "" for an empty one`, key)
 	}
 	// A number or true/false: a Secret holds text, and YAML would change
-	// 010 into 8 or yes into true on the way.
-	return nil, fmt.Sprintf("must be a string, got %s (%s): quote it: %s: %q", n.Value, strings.TrimPrefix(n.ShortTag(), "!!"), key, n.Value)
+	// 010 into 8 or yes into true on the way. The value is not repeated: a
+	// PIN or a numeric key is as secret as any other value.
+	return nil, fmt.Sprintf(`must be a string, got %s: put the value in quotes (%s: "...")`, yamlType(n), key)
+}
+
+// yamlType names the type YAML read a plain scalar as, without its value.
+func yamlType(n *yaml.Node) string {
+	switch tag := strings.TrimPrefix(n.ShortTag(), "!!"); tag {
+	case "int", "float":
+		return "a number (" + tag + ")"
+	case "bool":
+		return "true/false (bool)"
+	default:
+		return "a " + tag
+	}
 }
 
 // Diff lists the keys that differ between before and after.

@@ -13,8 +13,8 @@ func TestParseReportsEveryProblemWithItsLine(t *testing.T) {
 	_, problems := Env.Parse("edit.yaml", []byte(text), nil)
 	want := []string{
 		"edit.yaml:3: 9BAD: not a valid environment variable name (letters, digits and _, not starting with a digit)",
-		`edit.yaml:4: PORT: must be a string, got 8080 (int): quote it: PORT: "8080"`,
-		`edit.yaml:5: DEBUG: must be a string, got true (bool): quote it: DEBUG: "true"`,
+		`edit.yaml:4: PORT: must be a string, got a number (int): put the value in quotes (PORT: "...")`,
+		`edit.yaml:5: DEBUG: must be a string, got true/false (bool): put the value in quotes (DEBUG: "...")`,
 		`edit.yaml:6: EMPTY: has no value: write EMPTY: "" for an empty one`,
 		"edit.yaml:7: LIST: must be a string, got a list",
 		"edit.yaml:8: GOOD: appears twice (first on line 2)",
@@ -59,7 +59,7 @@ func TestDiffNamesKeysOnly(t *testing.T) {
 
 func TestEnvFiles(t *testing.T) {
 	d, warnings, err := ParseEnvFile("prod.yaml", []byte("A: x\nPORT: 8080\n"))
-	if err != nil || string(d["PORT"]) != "8080" || len(warnings) != 1 || !strings.Contains(warnings[0], `prod.yaml:2: PORT: 8080 is a int in the file; stored as the text "8080"`) {
+	if err != nil || string(d["PORT"]) != "8080" || len(warnings) != 1 || !strings.Contains(warnings[0], `prod.yaml:2: PORT: is a number (int) in the file; stored as the text written there`) {
 		t.Fatal(d, warnings, err)
 	}
 	d, _, err = ParseEnvFile("prod.env", []byte("# c\nexport A=1\nB=\"two words\"\nC='x=y'\nMSG=hello: world\n"))

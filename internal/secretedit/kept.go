@@ -71,10 +71,20 @@ func (k Kept) Save(text []byte) error {
 	return os.Rename(f.Name(), k.Path)
 }
 
-// Remove deletes the kept file once its edit is applied (or was no change).
+// base is the file beside k holding the resourceVersion of the Secret the
+// edit started from: a resumed edit says when the Secret changed since.
+// Its name starts with a dot, so no kept file of a Secret's key is it.
+func (k Kept) base() Kept {
+	return Kept{Path: filepath.Join(filepath.Dir(k.Path), "."+filepath.Base(k.Path)+".base")}
+}
+
+// Remove deletes the kept file (and its base) once its edit is applied (or
+// was no change).
 func (k Kept) Remove() error {
-	if err := os.Remove(k.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
+	for _, p := range []string{k.Path, k.base().Path} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	return nil
 }

@@ -5,9 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/lain-cli/lain/internal/clierr"
 	"github.com/lain-cli/lain/internal/iostreams"
@@ -68,6 +73,13 @@ func (s *Session) currentOr(ctx context.Context, initial map[string][]byte) (*ku
 	sec = &kube.Secret{Name: s.name(), Data: initial}
 	s.say("%s does not exist on cluster %s yet: creating it (first use)", s.name(), s.Cluster)
 	if err := s.Kube.ApplySecret(ctx, sec); err != nil {
+		// Another lain (a teammate's, or a second env add) created it
+		// meanwhile: theirs is the one to read and change.
+		if strings.Contains(err.Error(), "(AlreadyExists)") {
+			if sec, gerr := s.Kube.GetSecret(ctx, s.name()); gerr == nil {
+				return sec, nil
+			}
+		}
 		return nil, s.clusterError("create", err)
 	}
 	if s.DryRun {
@@ -130,10 +142,20 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 	if err != nil {
 		return err
 	}
+	base := kept.base()
 	if text != nil {
 		s.say("resuming your edit that was not applied, kept in %s\n  (delete that file to start again from the cluster's %s)", kept.Path, s.name())
+		if was, _ := base.Load(); was != nil && string(was) != sec.ResourceVersion {
+			s.say("warning: %s changed on cluster %s since your edit was kept (someone else's change): what you save replaces theirs; check the keys listed before it is applied", s.name(), s.Cluster)
+		}
 	} else if file != "" {
 		text = sec.Data[file]
+		if !utf8.Valid(text) {
+			// A text editor changes bytes it cannot show (and adds a final
+			// newline): saved unchanged, a key or keystore would break.
+			return clierr.Usage(fmt.Sprintf("%s: %s is binary, not text an editor can change safely; %s was not changed", s.name(), file, s.name()),
+				"lain secret show "+file+" > "+file+"   # change it with its own tool, then: lain secret add "+file)
+		}
 	} else {
 		text = []byte(s.Kind.Header(s.App, s.Cluster))
 		if len(sec.Data) > 0 {
@@ -141,6 +163,9 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		}
 	}
 	if err := kept.Save(text); err != nil {
+		return err
+	}
+	if err := base.Save([]byte(sec.ResourceVersion)); err != nil {
 		return err
 	}
 	if err := runEditor(ctx, s.Runner, s.Editor, kept.Path, s.IO.In); err != nil {
@@ -158,6 +183,22 @@ func (s *Session) Edit(ctx context.Context, file string) error {
 		}
 		return clierr.Of(clierr.InvalidInput, s.name()+" was not changed: the edit came back empty (even the header comment is gone); to remove every key, leave {} in the file",
 			s.resumeCommand(file))
+	}
+	if file != "" && len(edited) == 0 {
+		// An editor that truncated the file (or quit before writing a new
+		// one) must not empty a secret file: an empty file is written on
+		// purpose as NAME: "" in the whole edit.
+		if err := kept.Remove(); err != nil {
+			return err
+		}
+		return clierr.Of(clierr.InvalidInput, fmt.Sprintf("%s was not changed: %s came back empty; to make it an empty file on purpose, run lain %s edit and write %s: \"\"", s.name(), file, s.Kind.Command(), file),
+			s.resumeCommand(file))
+	}
+	if old, had := sec.Data[file]; file != "" && had && onlyFinalNewlineAdded(old, edited) {
+		// vi and most editors end a file they save with a newline: a token
+		// saved unchanged would gain one, and an app comparing it break.
+		s.say("%s: %s only gained a final newline (editors add one on save): not applied; to add it on purpose, lain %s edit and write it in the YAML", s.name(), file, s.Kind.Command())
+		edited = old
 	}
 	var after map[string][]byte
 	if file != "" {
@@ -184,7 +225,7 @@ func (s *Session) editorFailed(kept Kept, opened []byte, err error) error {
 	why := "the editor did not finish (" + oneLine(err) + ")"
 	left, lerr := kept.Load()
 	if lerr == nil && left != nil && !bytes.Equal(left, opened) {
-		aside := Kept{Path: kept.Path + ".unfinished"}
+		aside := unfinished(kept)
 		if aside.Save(left) == nil {
 			why += "; what it left is in " + aside.Path + ", not applied"
 		}
@@ -193,6 +234,28 @@ func (s *Session) editorFailed(kept Kept, opened []byte, err error) error {
 		return serr
 	}
 	return s.keptError(kept, why, err)
+}
+
+// onlyFinalNewlineAdded reports an edit that is old plus a line ending.
+func onlyFinalNewlineAdded(old, edited []byte) bool {
+	if len(old) == 0 || bytes.HasSuffix(old, []byte("\n")) {
+		return false
+	}
+	rest, ok := bytes.CutPrefix(edited, old)
+	return ok && (string(rest) == "\n" || string(rest) == "\r\n")
+}
+
+// unfinished is where an editor's leftovers are kept: kept.unfinished, or
+// .unfinished-2, -3... when an earlier one is still there (an editor that
+// failed twice must not replace the first leftovers with the second).
+func unfinished(kept Kept) Kept {
+	p := kept.Path + ".unfinished"
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return Kept{Path: p}
+		}
+		p = fmt.Sprintf("%s.unfinished-%d", kept.Path, n)
+	}
 }
 
 func (s *Session) resumeCommand(file string) string {
@@ -323,11 +386,35 @@ func (s *Session) adviseIfNotDeployed(ctx context.Context) {
 	}
 }
 
-// Set adds or replaces keys (env add, addfile; secret add).
+// setAttempts bounds how often Set reads the Secret again after another
+// writer changed it between Set's read and its write.
+// Each lain that loses waits a random moment, so that several at once
+// (a script adding keys in parallel) finish one after the other.
+const setAttempts = 8
+
+// Set adds or replaces keys (env add, addfile; secret add). It only adds
+// to what the cluster holds, so when someone else changed the Secret
+// between the read and the write (409 Conflict), it reads theirs and adds
+// again: two env add run at once both keep their keys.
 func (s *Session) Set(ctx context.Context, values map[string][]byte) error {
 	if err := s.checkKeys(values); err != nil {
 		return err
 	}
+	for attempt := 1; ; attempt++ {
+		err := s.setOnce(ctx, values)
+		if attempt == setAttempts || !errors.Is(err, kube.ErrConflict) {
+			return err
+		}
+		s.say("%s changed on cluster %s meanwhile (someone else's change): reading it again to add to theirs", s.name(), s.Cluster)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(50+rand.IntN(100*attempt)) * time.Millisecond):
+		}
+	}
+}
+
+func (s *Session) setOnce(ctx context.Context, values map[string][]byte) error {
 	sec, err := s.currentOr(ctx, map[string][]byte{})
 	if err != nil {
 		return err
