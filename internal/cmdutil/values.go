@@ -40,7 +40,8 @@ func (g *Globals) CopyStreamedValues(stdin io.Reader) error {
 		if g.valuesTmp == "" {
 			dir, err := os.MkdirTemp("", "lain-values-")
 			if err != nil {
-				return err
+				return &clierr.Error{Kind: clierr.InvalidInput, Msg: fmt.Sprintf("-f %s is a pipe, and lain could not make a private copy of it: %v", p, err), Err: err,
+					Next: "save the values to a file and pass that (lain -f values.yaml ...), or set TMPDIR to a writable directory"}
 			}
 			g.valuesTmp = dir
 		}
@@ -60,7 +61,8 @@ func (g *Globals) CopyStreamedValues(stdin io.Reader) error {
 			err = cerr
 		}
 		if err != nil {
-			return fmt.Errorf("reading -f %s: %w", p, err)
+			return &clierr.Error{Kind: clierr.InvalidInput, Msg: fmt.Sprintf("reading -f %s: %v", p, err), Err: err,
+				Next: "save the values to a file and pass that: lain -f values.yaml ..."}
 		}
 		g.Values[i] = dst
 	}

@@ -16,7 +16,7 @@ func TestRenderCacheSkipsAChartWithAPipe(t *testing.T) {
 	tg, dir := realTarget(t)
 	fifo := filepath.Join(dir, "app/chart/ignored.txt")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skip("no mkfifo here:", err)
+		t.Fatal("mkfifo:", err) // every unix has it; a failure is the machine's to fix
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
